@@ -1,0 +1,1 @@
+"""Challenge packs: worlds with declarative scoring rules (being built; see the issues)."""

@@ -1,0 +1,1 @@
+"""The judging server (being built; see the issues)."""

@@ -1,0 +1,5 @@
+"""`python -m roboarena` is the same as the `roboarena` command."""
+
+from roboarena.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""The ``roboarena`` command: one console script, one subcommand per job.
+
+Exit codes: 0 success, 2 bad input (including a student's program that fails), 1 any
+other failure. ``--json`` prints exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from roboarena import __version__
+from roboarena.errors import ProgramError, RoboarenaError
+from roboarena.messages import render
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+# The example programs `roboarena demo` runs, each in the world it was written for.
+DEMO_RUNS = [("line-follow", "line_follower.py"), ("maze", "wall_follower.py"), ("road", "lane_keeper.py")]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _seed(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(render("cli.bad_seed", value=text))
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roboarena", description="Robot competitions and maker labs for schools.")
+    parser.add_argument("--version", action="version", version=f"roboarena {__version__}")
+    parser.add_argument("--lang", choices=("en", "zh"), help="language of messages (default: from the locale)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sim = commands.add_parser("sim", help="run a program in a simulated world")
+    sim.add_argument("world", help="a built-in world (line-follow, maze, road) or a world folder")
+    sim.add_argument("program", help="the student's program, a .py file")
+    sim.add_argument("--seed", type=_seed, default=0, help="seed for noise and motor mismatch (default 0)")
+    sim.add_argument("--robot", help="robot spec: a built-in name (kit, car) or a .toml file")
+    sim.add_argument("--headless", action="store_true", help="no window; run as fast as possible")
+    sim.add_argument("--speed", default="1", choices=("1", "4", "max"), help="window pacing (default 1x)")
+    sim.add_argument("--trace", metavar="OUT", help="write the run trace (.jsonl, or .jsonl.gz)")
+    sim.add_argument("--png", metavar="OUT", help="save a picture of the final frame with the trajectory")
+    sim.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+    drive = commands.add_parser("drive", help="drive a simulated robot with the keyboard")
+    drive.add_argument("world", nargs="?", default="line-follow")
+    drive.add_argument("--robot", help="robot spec: a built-in name or a .toml file")
+    drive.add_argument("--seed", type=_seed, default=0)
+
+    demo = commands.add_parser("demo", help="run the example programs in the built-in worlds")
+    demo.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.lang:
+        os.environ["ROBOARENA_LANG"] = args.lang
+    try:
+        if args.command == "sim":
+            return cmd_sim(args)
+        if args.command == "drive":
+            from roboarena.sims.teleop import drive
+
+            return drive(args.world, args.robot, args.seed)
+        if args.command == "demo":
+            return cmd_demo(args)
+    except RoboarenaError as exc:
+        _report(exc, getattr(args, "json", False))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _console(stderr=True).print(render("program.interrupted"))
+        return EXIT_FAILURE
+    return EXIT_FAILURE
+
+
+def _report(exc: RoboarenaError, as_json: bool):
+    if as_json:
+        print(json.dumps({"error": exc.message_id, "message": {"en": exc.text("en"), "zh": exc.text("zh")}},
+                         ensure_ascii=False))
+    _console(stderr=True).print(exc.text(), markup=False)
+
+
+def cmd_sim(args) -> int:
+    from roboarena.sims.runner import prepare, run_program
+
+    simulation = prepare(args.world, seed=args.seed, robot=args.robot)
+    viewer = None
+    if not args.headless:
+        from roboarena.sims.view import NoDisplay, Viewer
+
+        try:
+            viewer = Viewer(simulation, speed=None if args.speed == "max" else float(args.speed))
+        except NoDisplay:
+            _console(stderr=True).print(render("window.none"))
+    try:
+        result = run_program(args.program, simulation)
+    except ProgramError as exc:
+        if exc.simulation is not None:
+            _write_outputs(args, exc.simulation, exc.program_sha256)
+        raise
+    finally:
+        if viewer is not None:
+            viewer.close()
+    written = _write_outputs(args, simulation, result.program_sha256)
+    if args.json:
+        print(json.dumps(result.as_dict() | written, ensure_ascii=False))
+    else:
+        console = _console()
+        console.print(render("result.title", world=result.world, program=result.program, seed=result.seed), style="bold")
+        console.print(result.summary())
+        for key, message in (("trace", "result.trace_written"), ("png", "result.png_written")):
+            if key in written:
+                console.print(render(message, path=written[key]))
+    return EXIT_OK
+
+
+def _write_outputs(args, simulation, program_sha256: str) -> dict:
+    written = {}
+    if args.trace:
+        from roboarena.sims.trace import write_trace
+
+        written["trace"] = str(write_trace(simulation, args.trace, Path(args.program).name, program_sha256))
+    if args.png:
+        from roboarena.sims.view import save_png
+
+        written["png"] = str(save_png(simulation, args.png))
+    return written
+
+
+def example_path(name: str) -> Path:
+    """An example program shipped with roboarena."""
+    from importlib.resources import files
+
+    return Path(str(files("roboarena.examples") / name))
+
+
+def cmd_demo(args) -> int:
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from roboarena.sims.runner import prepare, run_program
+
+    results = []
+    console = _console()
+    with Progress(console=_console(stderr=True), transient=True, disable=args.json) as progress:
+        task = progress.add_task(render("demo.running"), total=len(DEMO_RUNS))
+        for world, program in DEMO_RUNS:
+            progress.update(task, description=f"{render('demo.running')} {program}")
+            results.append(run_program(example_path(program), prepare(world, seed=0)))
+            progress.advance(task)
+    if args.json:
+        print(json.dumps({"runs": [result.as_dict() for result in results]}, ensure_ascii=False))
+        return EXIT_OK
+    table = Table(title=render("demo.heading"))
+    for column in ("world", "program", "outcome", "time", "events", "speed"):
+        table.add_column(render(f"demo.column.{column}"), justify="right" if column in ("time", "speed") else "left")
+    for result in results:
+        table.add_row(result.world, result.program, render(f"result.{result.outcome}"), f"{result.sim_time_s:.1f}",
+                      f"{result.laps} / {result.checkpoints} / {result.collisions}", f"{result.speedup:.0f}x")
+    console.print(table)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Every message a student or coach reads, in Simplified Chinese and English.
+
+Messages are looked up by id and formatted with named fields. The language comes from
+``ROBOARENA_LANG`` ("zh" or "en"), else from the usual locale variables, else English.
+A test checks that every id has both languages and the same fields in each.
+"""
+
+import os
+
+LANGUAGES = ("en", "zh")
+
+CATALOG: dict[str, dict[str, str]] = {
+    # --- robot commands -------------------------------------------------------------
+    "arg.not_number": {
+        "en": "{name} must be a number, but it was {value!r}. Write a number such as {example}.",
+        "zh": "{name} 必须是数字，但收到的是 {value!r}。请写一个数字，例如 {example}。",
+    },
+    "arg.out_of_range": {
+        "en": "{name} = {value:g} {unit} is out of range: it must be between {low:g} and {high:g} {unit}. {hint}",
+        "zh": "{name} = {value:g} {unit} 超出范围：必须在 {low:g} 到 {high:g} {unit} 之间。{hint}",
+    },
+    "arg.speed_over_max": {
+        "en": "{name} = {value:g} mm/s is faster than this robot's motors can go: the maximum is {high:g} mm/s. Use a value between -{high:g} and {high:g}.",
+        "zh": "{name} = {value:g} mm/s 超过了这台机器人电机的最高速度 {high:g} mm/s。请使用 -{high:g} 到 {high:g} 之间的值。",
+    },
+    "arg.bad_color": {
+        "en": "The LED colour {value!r} is not known. Use one of {choices}, or three numbers 0-255 like (255, 0, 0).",
+        "zh": "不认识 LED 颜色 {value!r}。请使用 {choices} 之一，或者 0-255 的三个数字，例如 (255, 0, 0)。",
+    },
+    "arg.not_on_this_robot": {
+        "en": "This {kind} has no {part}. {hint}",
+        "zh": "这台{kind}没有{part}。{hint}",
+    },
+    # --- connecting ---------------------------------------------------------------------
+    "connect.nothing": {
+        "en": "No robot to connect to: ROBOARENA_URL is not set and no robot kit was found on a serial port. Plug the kit in with its USB cable, or try your program in the simulator: roboarena sim line-follow {program}",
+        "zh": "没有可以连接的机器人：没有设置 ROBOARENA_URL，串口上也没有找到机器人套件。请用 USB 线连接套件，或者先在模拟器里运行程序：roboarena sim line-follow {program}",
+    },
+    "connect.unsupported": {
+        "en": "Cannot connect to {url!r}: {reason} Use a simulator URL such as sim://line-follow?seed=3.",
+        "zh": "无法连接到 {url!r}：{reason} 请使用模拟器地址，例如 sim://line-follow?seed=3。",
+    },
+    "connect.hardware_later": {
+        "en": "serial and network robots are not supported by this version yet.",
+        "zh": "这个版本还不支持串口和网络机器人。",
+    },
+    "connect.bad_query": {
+        "en": "the option {key}={value!r} in the URL is not understood ({reason}).",
+        "zh": "地址中的选项 {key}={value!r} 无法识别（{reason}）。",
+    },
+    "connect.wrong_class": {
+        "en": "The world {world!r} is for a {world_kind}, but the program created a {asked_kind}. Use {suggestion}() in your program, or pick a world for a {asked_kind}.",
+        "zh": "世界 {world!r} 是给{world_kind}用的，但程序创建的是{asked_kind}。请在程序中使用 {suggestion}()，或者选择适合{asked_kind}的世界。",
+    },
+    "kind.kit": {"en": "robot kit", "zh": "机器人套件"},
+    "kind.car": {"en": "car", "zh": "自动驾驶小车"},
+    # --- worlds and specs --------------------------------------------------------------------
+    "world.unknown": {
+        "en": "There is no world called {name!r}. The worlds are: {choices}. Check the spelling, or give the path of a world folder.",
+        "zh": "没有名为 {name!r} 的世界。可用的世界有：{choices}。请检查拼写，或给出世界文件夹的路径。",
+    },
+    "file.toml_syntax": {
+        "en": "{path} has a mistake on line {line}, column {column}: {detail}. Fix that line (TOML format: key = value).",
+        "zh": "{path} 第 {line} 行第 {column} 列有错误：{detail}。请修改这一行（TOML 格式：键 = 值）。",
+    },
+    "file.missing": {
+        "en": "{path} does not exist. {hint}",
+        "zh": "{path} 不存在。{hint}",
+    },
+    "file.bad_key": {
+        "en": "In {path}, {key} {problem}. {hint}",
+        "zh": "{path} 中的 {key} {problem}。{hint}",
+    },
+    "file.bad_value": {
+        "en": "In {path}, {key} = {value!r} is not allowed: {rule}.",
+        "zh": "{path} 中的 {key} = {value!r} 不合法：{rule}。",
+    },
+    # --- running a program ------------------------------------------------------------------------
+    "program.missing": {
+        "en": "The program file {path} does not exist. Check the name and the folder you are in.",
+        "zh": "程序文件 {path} 不存在。请检查文件名和当前所在的文件夹。",
+    },
+    "program.syntax": {
+        "en": "Your program {path} has a syntax error on line {line}: {detail}.\n    {code}\n{caret}\nPython could not understand this line. Look for a missing bracket, colon or quote here or on the line before.",
+        "zh": "你的程序 {path} 第 {line} 行有语法错误：{detail}。\n    {code}\n{caret}\nPython 看不懂这一行。请检查这里或上一行是否少了括号、冒号或引号。",
+    },
+    "program.exception": {
+        "en": "Your program stopped with an error on line {line} of {path}:\n    {code}\n{error}\n{hint}",
+        "zh": "你的程序在 {path} 第 {line} 行出错并停止了：\n    {code}\n{error}\n{hint}",
+    },
+    "program.exception_hint": {
+        "en": "Read the error above, fix that line, and run it again.",
+        "zh": "请阅读上面的错误信息，修改这一行，然后再运行一次。",
+    },
+    "program.robot_error_hint": {
+        "en": "The robot refused this command; the message above says what it accepts.",
+        "zh": "机器人拒绝了这个命令；上面的信息说明了它能接受的值。",
+    },
+    "program.hang": {
+        "en": "Your program ran for {seconds:g} seconds without letting any robot time pass, so it was stopped (last seen at line {line} of {path}). A loop must call the robot, for example robot.wait(10), so that time moves on.",
+        "zh": "你的程序运行了 {seconds:g} 秒，但机器人的时间一直没有前进，所以被停止了（最后停在 {path} 第 {line} 行）。循环里必须调用机器人，例如 robot.wait(10)，时间才会前进。",
+    },
+    "program.interrupted": {
+        "en": "Stopped by you (Ctrl-C).",
+        "zh": "已被你停止（Ctrl-C）。",
+    },
+    "run.over": {
+        "en": "The run is over ({reason}): the robot takes no more commands.",
+        "zh": "本次运行已结束（{reason}）：机器人不再接受命令。",
+    },
+    # --- results ---------------------------------------------------------------------------------------
+    "result.title": {
+        "en": "{world} · {program} · seed {seed}",
+        "zh": "{world} · {program} · 随机种子 {seed}",
+    },
+    "result.time-limit": {"en": "time limit reached", "zh": "到达时间限制"},
+    "result.finished": {"en": "finished", "zh": "完成"},
+    "result.program-ended": {"en": "program ended", "zh": "程序结束"},
+    "result.stopped": {"en": "stopped", "zh": "已停止"},
+    "result.summary": {
+        "en": "{outcome} after {time_s:.1f} s of robot time ({speedup:.0f}x real time). Laps: {laps}. Checkpoints: {checkpoints}. Collisions: {collisions}. Distance driven: {distance_m:.2f} m.",
+        "zh": "{outcome}，机器人时间 {time_s:.1f} 秒（实际速度的 {speedup:.0f} 倍）。圈数：{laps}。检查点：{checkpoints}。碰撞：{collisions}。行驶距离：{distance_m:.2f} 米。",
+    },
+    "result.trace_written": {"en": "Trace written to {path}", "zh": "运行记录已写入 {path}"},
+    "result.png_written": {"en": "Picture saved to {path}", "zh": "图片已保存到 {path}"},
+    "demo.heading": {
+        "en": "roboarena demo: the example programs in the built-in worlds",
+        "zh": "roboarena 演示：示例程序在内置世界中运行",
+    },
+    "demo.running": {"en": "Running", "zh": "运行中"},
+    "demo.column.world": {"en": "World", "zh": "世界"},
+    "demo.column.program": {"en": "Program", "zh": "程序"},
+    "demo.column.outcome": {"en": "Outcome", "zh": "结果"},
+    "demo.column.time": {"en": "Robot time (s)", "zh": "机器人时间（秒）"},
+    "demo.column.events": {"en": "Laps / checkpoints / collisions", "zh": "圈数 / 检查点 / 碰撞"},
+    "demo.column.speed": {"en": "Speed-up", "zh": "加速倍数"},
+    "window.none": {
+        "en": "No screen is available here, so the run is shown without a window. Add --headless to say so, or --png FILE to save a picture.",
+        "zh": "这里没有可用的屏幕，所以不显示窗口。可以加上 --headless，或用 --png 文件名 保存图片。",
+    },
+    "window.help": {
+        "en": "Space: pause   N: one step   1 / 4 / 0: 1x / 4x / max speed   T: trail   Esc: quit",
+        "zh": "空格：暂停   N：单步   1 / 4 / 0：1倍 / 4倍 / 最快   T：轨迹   Esc：退出",
+    },
+    "drive.help": {
+        "en": "Arrow keys drive the robot, Space stops it, Esc quits.",
+        "zh": "方向键驾驶机器人，空格停车，Esc 退出。",
+    },
+    "window.title": {"en": "roboarena · {world}", "zh": "roboarena · {world}"},
+    "window.time": {"en": "Time: {time_s:.2f} s", "zh": "时间：{time_s:.2f} 秒"},
+    "window.speed": {"en": "Time speed: {speed}", "zh": "倍速：{speed}"},
+    "window.speed_max": {"en": "max", "zh": "最快"},
+    "window.running": {"en": "Running", "zh": "运行中"},
+    "window.paused": {"en": "Paused: Space goes on, N steps", "zh": "已暂停：空格继续，N 单步"},
+    "window.over": {"en": "Run over: {outcome}", "zh": "运行结束：{outcome}"},
+    "window.laps": {"en": "Laps: {laps}", "zh": "圈数：{laps}"},
+    "window.checkpoints": {"en": "Checkpoints: {checkpoints}", "zh": "检查点：{checkpoints}"},
+    "window.collisions": {"en": "Collisions: {collisions}", "zh": "碰撞：{collisions}"},
+    "window.pose": {"en": "x {x:.0f} mm  y {y:.0f} mm  {heading:.0f} deg", "zh": "x {x:.0f} 毫米  y {y:.0f} 毫米  {heading:.0f} 度"},
+    "window.line": {"en": "Line: {values}", "zh": "巡线：{values}"},
+    "window.distance": {"en": "Distance: {distance}", "zh": "距离：{distance}"},
+    "window.not_read": {"en": "not read yet", "zh": "尚未读取"},
+    "window.encoders": {"en": "Encoders: {left} / {right}", "zh": "编码器：{left} / {right}"},
+    "window.car_speed": {"en": "Car speed: {speed:.0f} mm/s", "zh": "车速：{speed:.0f} mm/s"},
+    "window.steering": {"en": "Steering: {steering:+.1f} deg", "zh": "转向：{steering:+.1f} 度"},
+    "window.trail_hidden": {"en": "Trail hidden (T shows it)", "zh": "轨迹已隐藏（按 T 显示）"},
+    "window.hold": {"en": "Esc or Enter closes the window.", "zh": "按 Esc 或回车关闭窗口。"},
+    "window.caption": {
+        "en": "{world} · seed {seed} · {outcome} · {time_s:.1f} s · laps {laps} · checkpoints {checkpoints} · collisions {collisions}",
+        "zh": "{world} · 随机种子 {seed} · {outcome} · {time_s:.1f} 秒 · 圈数 {laps} · 检查点 {checkpoints} · 碰撞 {collisions}",
+    },
+    "drive.no_display": {
+        "en": "Driving needs a window, and no screen is available here. To see a run without a screen, save a picture instead: roboarena sim WORLD PROGRAM.py --png out.png",
+        "zh": "驾驶需要窗口，但这里没有可用的屏幕。没有屏幕时可以保存图片来查看运行：roboarena sim 世界 程序.py --png out.png",
+    },
+    "drive.ended": {
+        "en": "{outcome} after {time_s:.1f} s. Laps: {laps}. Checkpoints: {checkpoints}. Collisions: {collisions}.",
+        "zh": "{outcome}，用时 {time_s:.1f} 秒。圈数：{laps}。检查点：{checkpoints}。碰撞：{collisions}。",
+    },
+    "cli.bad_seed": {
+        "en": "--seed must be a whole number 0 or more, but it was {value!r}.",
+        "zh": "--seed 必须是 0 或更大的整数，但收到的是 {value!r}。",
+    },
+}
+
+
+def current_language() -> str:
+    """The language for messages: ROBOARENA_LANG, else the locale, else English."""
+    chosen = os.environ.get("ROBOARENA_LANG", "")
+    if not chosen:
+        for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            chosen = os.environ.get(variable, "")
+            if chosen:
+                break
+    return "zh" if chosen.lower().startswith("zh") else "en"
+
+
+def render(message_id: str, lang: str | None = None, **fields) -> str:
+    """The message ``message_id`` in ``lang`` (the user's language when None)."""
+    entry = CATALOG[message_id]
+    template = entry[lang or current_language()]
+    try:
+        return template.format(**fields)
+    except (KeyError, ValueError, IndexError):
+        # A message must never hide the error it reports: fall back to the raw fields.
+        return f"{template} {fields}"

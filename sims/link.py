@@ -1,0 +1,122 @@
+"""The simulator seen through a link: what ``Robot("sim://...")`` talks to.
+
+A link is the host library's view of one robot: commands and reads, each a round trip
+that costs simulated time (the spec's ``link_latency_ms``), as on the serial cable. The
+serial link of the firmware speaks the same methods, so the student's program runs
+unchanged on either.
+
+URL form: ``sim://WORLD?seed=N&robot=SPEC&start=K`` (WORLD a built-in name or a folder).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from roboarena.errors import ConnectError
+from roboarena.messages import render
+from roboarena.sims.simulation import Simulation
+from roboarena.sims.spec import load_spec
+from roboarena.sims.world import load_world
+
+_offered: list[Simulation] = []   # a simulation the runner prepared for the next Robot() / Car()
+
+
+def offer(simulation: Simulation | None):
+    """Make ``simulation`` the one the program's next ``Robot()`` or ``Car()`` attaches to
+    (the runner builds it first, so it can watch and record it); None withdraws it."""
+    _offered.clear()
+    if simulation is not None:
+        _offered.append(simulation)
+
+
+def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
+    """("line-follow", {"seed": "3"}) for "sim://line-follow?seed=3"."""
+    parts = urlsplit(url)
+    world = unquote(parts.netloc + parts.path).strip("/") or "line-follow"
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    for key in options:
+        if key not in ("seed", "robot", "start"):
+            raise ConnectError("connect.unsupported", url=url,
+                               reason=render("connect.bad_query", key=key, value=options[key],
+                                             reason="known options: seed, robot, start"))
+    for key in ("seed", "start"):
+        if key in options and not options[key].isdigit():
+            raise ConnectError("connect.unsupported", url=url,
+                               reason=render("connect.bad_query", key=key, value=options[key],
+                                             reason="it must be a whole number 0 or more"))
+    return world, options
+
+
+def simulation_from_url(url: str) -> Simulation:
+    world_name, options = parse_sim_url(url)
+    world = load_world(world_name)
+    spec = load_spec(options["robot"]) if "robot" in options else None
+    return Simulation(world, spec, seed=int(options.get("seed", 0)), start_index=int(options.get("start", 0)))
+
+
+class SimLink:
+    """Commands and reads on one simulated robot, each costing one link round trip."""
+
+    def __init__(self, simulation: Simulation):
+        self.sim = simulation
+        self.spec = simulation.spec
+        self.latency_ms = simulation.spec.link_latency_ms
+
+    @classmethod
+    def open(cls, url: str) -> "SimLink":
+        simulation = _offered.pop() if _offered else simulation_from_url(url)
+        return cls(simulation)
+
+    @property
+    def running(self) -> bool:
+        return self.sim.over is None
+
+    @property
+    def time_ms(self) -> float:
+        return self.sim.t_ms + self.sim.pending_ms
+
+    def wait(self, ms: float):
+        self.sim.tick(ms)
+
+    def command(self, a: float, b: float):
+        self.sim.tick(self.latency_ms)
+        self.sim.command(a, b)
+
+    def read_line(self) -> list[int]:
+        self.sim.tick(self.latency_ms)
+        return self.sim.read_line()
+
+    def read_distance(self) -> float:
+        self.sim.tick(self.latency_ms)
+        return self.sim.read_distance()
+
+    def read_heading(self) -> float:
+        self.sim.tick(self.latency_ms)
+        return self.sim.read_heading()
+
+    def read_encoders(self) -> tuple[int, int]:
+        self.sim.tick(self.latency_ms)
+        return self.sim.read_encoders()
+
+    def read_colour(self) -> str:
+        self.sim.tick(self.latency_ms)
+        return self.sim.read_colour()
+
+    def read_bumper(self) -> bool:
+        self.sim.tick(self.latency_ms)
+        return self.sim.read_bumper()
+
+    def camera_frame(self):
+        self.sim.tick(self.latency_ms)
+        return self.sim.camera_frame()
+
+    def set_led(self, rgb: tuple[int, int, int]):
+        self.sim.tick(self.latency_ms)
+        self.sim.set_led(rgb)
+
+    def beep(self, frequency_hz: float, duration_ms: float):
+        self.sim.tick(self.latency_ms)
+        self.sim.beep(frequency_hz, duration_ms)
+
+    def close(self):
+        """Nothing to release: the runner owns the simulation and writes its trace."""

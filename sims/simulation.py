@@ -1,0 +1,306 @@
+"""One simulated run: a world, one robot, one seed, and lockstep virtual time.
+
+Simulated time moves only when the robot is called: every call costs the spec's link
+latency (as a real serial round trip does) and ``wait(ms)`` costs its ``ms``. Motion is
+integrated lazily, only when something needs the present (a sensor read, a new command,
+the time limit), so a 100 Hz student loop costs a few arcs per iteration. The same
+world, seed and call sequence give the same floats, so traces are bit-identical.
+"""
+
+from __future__ import annotations
+
+import math
+
+from roboarena.errors import RunOver
+from roboarena.sims.bodies import CarBody, KitBody, Noise, nearest_colour
+from roboarena.sims.physics import segment_hits_box, segments_cross
+from roboarena.sims.sensors import CameraModel, UltrasonicModel
+from roboarena.sims.spec import RobotSpec, load_spec
+from roboarena.sims.world import WALL_GRID_MM, World
+
+OBSERVER_CHUNK_MS = 20.0     # a window watching the run is shown a frame at least this often
+ADC_MAX = 4095               # the 12-bit ADC the reflectance array is read through
+ADC_BLACK, ADC_SPAN = 120.0, 3800.0   # counts at zero reflectance, and from zero to white paper
+CONTACT_BISECTIONS = 8       # a contact is placed to 1/256 of a sub-step's travel
+CONTACT_RELEASE_MM = 10.0    # moving this far from a contact ends it; touching again is a new collision
+
+
+class Simulation:
+    """The state of one run. The student's program reaches it through a link
+    (:class:`roboarena.sims.link.SimLink`); the runner, the window and the trace read it."""
+
+    def __init__(self, world: World, spec: RobotSpec | None = None, seed: int = 0, start_index: int = 0,
+                 sample_period_ms: float = 10.0):
+        self.world = world
+        self.spec = spec or load_spec(world.robot_kind)
+        self.seed = seed
+        self.noise = Noise(seed)
+        start = world.starts[start_index % len(world.starts)]
+        body_class = KitBody if self.spec.kind == "kit" else CarBody
+        self.body = body_class(self.spec, start, self.noise)
+        self.t_ms = 0.0
+        self.pending_ms = 0.0
+        self.time_limit_ms = world.time_limit_ms
+        self.progress = 0            # counts time advances; the hang guard watches it
+        self.over: str | None = None
+        self.observer = None         # callable(sim) shown the run as it goes (the window)
+        self.sample_period_ms = sample_period_ms
+        self.next_sample_ms = 0.0
+        self.samples: list[tuple] = []
+        self.events: list[tuple[float, str, dict]] = []
+        self.in_contact = False
+        self.contact_at = (0.0, 0.0)
+        self.bumper_pressed = False
+        self.next_gate = 0
+        self.laps = 0
+        self.checkpoints = 0
+        self.collisions = 0
+        self.lap_start_ms = 0.0
+        self.zones_inside = {zone.name for zone in world.zones if zone.contains(self.body.x, self.body.y)}
+        self.led = (0, 0, 0)
+        half_wall = world.wall_thickness_mm / 2
+        self._wall_cells = _padded_wall_index(world, self.body.radius + half_wall + 1.0)
+        self._box_half = (self.body.half_length + half_wall, self.body.half_width + half_wall)
+        self.ultrasonic = UltrasonicModel(self.spec.ultrasonic, world)
+        self.camera = CameraModel(self.spec.camera, world) if self.spec.camera else None
+        gyro = self.spec.gyro
+        self.gyro_bias_deg_s = gyro.bias_deg_s * self.noise.normal() if gyro else 0.0
+        # Sensor caches: (time read, value). A sensor is recomputed no more often than its update rate.
+        self._line = (-math.inf, None)
+        self._distance = (-math.inf, None)
+        self._heading = (-math.inf, None)
+        self._frame = (-math.inf, None)
+        self.event("start", x=round(start[0], 1), y=round(start[1], 1), heading=round(start[2], 2))
+
+    # --- time -------------------------------------------------------------------------------------
+    def check_running(self):
+        if self.over is not None:
+            raise RunOver(self.over)
+
+    def tick(self, ms: float):
+        """Let ``ms`` of simulated time pass (integrated lazily, see :meth:`sync`)."""
+        self.check_running()
+        self.progress += 1
+        self.pending_ms += ms
+        if self.t_ms + self.pending_ms >= self.time_limit_ms or self.observer is not None:
+            self.sync()
+
+    def sync(self):
+        """Integrate the pending time: motion, contacts, gates, zones, samples, time limit."""
+        if self.pending_ms <= 0.0:
+            return
+        end_ms = min(self.t_ms + self.pending_ms, self.time_limit_ms)
+        self.pending_ms = 0.0
+        while self.t_ms < end_ms and self.over is None:
+            chunk_end = end_ms if self.observer is None else min(end_ms, self.t_ms + OBSERVER_CHUNK_MS)
+            self._integrate((chunk_end - self.t_ms) / 1000.0)
+            self.t_ms = chunk_end
+            if self.t_ms >= self.next_sample_ms:
+                self._record_sample()
+            if self.observer is not None:
+                self.observer(self)
+        if self.t_ms >= self.time_limit_ms and self.over is None:
+            self.finish("time-limit")
+
+    def _integrate(self, seconds: float):
+        body = self.body
+        if not body.moving():
+            return
+        start_ms = self.t_ms
+        elapsed = 0.0
+        while seconds - elapsed > 1e-12 and self.over is None:
+            step, x, y, heading, state = body.propose(seconds - elapsed)
+            elapsed += step
+            self.t_ms = start_ms + elapsed * 1000.0     # events inside the step carry its time
+            blocked = self._contact(x, y, heading)
+            if blocked is not None:
+                self._touch(x, y, heading, state, blocked)
+                continue
+            old_x, old_y = body.x, body.y
+            body.commit(x, y, heading, state)
+            self.bumper_pressed = False
+            if self.in_contact and math.hypot(x - self.contact_at[0], y - self.contact_at[1]) > CONTACT_RELEASE_MM:
+                self.in_contact = False
+            self._check_gates(old_x, old_y, x, y)
+            if self.world.zones:
+                self._check_zones(x, y)
+
+    def _touch(self, x: float, y: float, heading: float, state, blocked):
+        """The step would run into a wall: go as far as touching it, then stall the wheels.
+
+        Bisecting the step puts the body within a fraction of a mm of the wall, so the next
+        push collides at once and one contact is one collision event, however long it lasts."""
+        body = self.body
+        x0, y0, h0 = body.x, body.y, body.heading
+        free, hit = 0.0, 1.0
+        for _ in range(CONTACT_BISECTIONS):
+            mid = (free + hit) * 0.5
+            if self._contact(x0 + (x - x0) * mid, y0 + (y - y0) * mid, h0 + (heading - h0) * mid) is None:
+                free = mid
+            else:
+                hit = mid
+        if free > 0.0:
+            body.commit(x0 + (x - x0) * free, y0 + (y - y0) * free, h0 + (heading - h0) * free,
+                        body.partial(state, free))
+        body.halt()
+        self.bumper_pressed = blocked[1]
+        if not self.in_contact:
+            self.in_contact = True
+            self.contact_at = (body.x, body.y)
+            self.collisions += 1
+            self.event("collision", wall=blocked[0], x=round(body.x, 1), y=round(body.y, 1), front=blocked[1])
+
+    def _contact(self, x: float, y: float, heading: float):
+        """(wall index, hit at the front) if the body at this pose overlaps a wall, else None."""
+        cell = self._wall_cells.get((int(x // WALL_GRID_MM), int(y // WALL_GRID_MM)))
+        if not cell:
+            return None
+        c, s = math.cos(heading), math.sin(heading)
+        half_x, half_y = self._box_half
+        walls = self.world.walls
+        for index in cell:
+            ax, ay, bx, by = walls[index]
+            ax, ay, bx, by = ax - x, ay - y, bx - x, by - y
+            hit = segment_hits_box(ax * c + ay * s, -ax * s + ay * c, bx * c + by * s, -bx * s + by * c, half_x, half_y)
+            if hit is not None:
+                return index, hit > 0.0
+        return None
+
+    def _check_gates(self, x0: float, y0: float, x1: float, y1: float):
+        gates = self.world.gates
+        if not gates:
+            return
+        gate = gates[self.next_gate]
+        if not segments_cross(x0, y0, x1, y1, gate.a[0], gate.a[1], gate.b[0], gate.b[1]):
+            return
+        self.checkpoints += 1
+        self.event("checkpoint", gate=gate.name, index=self.next_gate, lap=self.laps + 1)
+        self.next_gate += 1
+        if self.next_gate == len(gates):
+            self.next_gate = 0
+            self.laps += 1
+            self.event("lap", lap=self.laps, lap_time_s=round((self.t_ms - self.lap_start_ms) / 1000.0, 3))
+            self.lap_start_ms = self.t_ms
+            if self.world.finish_laps and self.laps >= self.world.finish_laps:
+                self.finish("finished")
+
+    def _check_zones(self, x: float, y: float):
+        for zone in self.world.zones:
+            inside = zone.contains(x, y)
+            if inside != (zone.name in self.zones_inside):
+                if inside:
+                    self.zones_inside.add(zone.name)
+                    self.event("zone-entered", zone=zone.name)
+                    if zone.name == self.world.finish_zone:
+                        self.finish("finished")
+                else:
+                    self.zones_inside.discard(zone.name)
+                    self.event("zone-left", zone=zone.name)
+
+    def finish(self, reason: str):
+        """End the run: the next robot call raises RunOver(reason)."""
+        if self.over is None:
+            self.over = reason
+            self.event("finish" if reason == "finished" else "end", reason=reason)
+            self._record_sample()
+
+    def event(self, name: str, **fields):
+        self.events.append((self.t_ms, name, fields))
+
+    def _record_sample(self):
+        body = self.body
+        self.samples.append((self.t_ms, round(body.x, 1), round(body.y, 1), round(math.degrees(body.heading), 2))
+                            + body.sample() + (self._line[1], self._distance[1]))
+        period = self.sample_period_ms
+        self.next_sample_ms = (self.t_ms // period + 1) * period
+
+    # --- sensors -----------------------------------------------------------------------------------
+    def read_line(self) -> list[int]:
+        """The reflectance array, left to right, in 12-bit ADC counts (black low, white high)."""
+        self.sync()
+        array = self.spec.line_array
+        if self.t_ms - self._line[0] >= array.period_ms:
+            body, world, noise = self.body, self.world, self.noise
+            c, s = math.cos(body.heading), math.sin(body.heading)
+            half, sigma = array.patch_mm / 2, array.noise
+            values = []
+            for forward, left in array.offsets:
+                light = world.patch_reflectance(body.x + forward * c - left * s, body.y + forward * s + left * c, half)
+                count = int(ADC_BLACK + ADC_SPAN * light + sigma * noise.normal())
+                values.append(0 if count < 0 else ADC_MAX if count > ADC_MAX else count)
+            self._line = (self.t_ms, tuple(values))
+        return list(self._line[1])
+
+    def read_distance(self) -> float:
+        """Ultrasonic range in mm (max_mm when no echo comes back)."""
+        sonar = self.spec.ultrasonic
+        if self.t_ms + self.pending_ms - self._distance[0] >= sonar.period_ms:
+            self.sync()
+            body = self.body
+            x, y = body.to_world(sonar.forward_mm, 0.0)
+            value = self.ultrasonic.measure(x, y, body.heading)
+            if value < sonar.max_mm:
+                value = min(sonar.max_mm, max(sonar.min_mm, value + sonar.noise_mm * self.noise.normal()))
+            self._distance = (self.t_ms, float(round(value)))
+        return self._distance[1]
+
+    def read_heading(self) -> float:
+        """Gyro heading in deg since the start, counter-clockwise positive, not wrapped."""
+        gyro = self.spec.gyro
+        if self.t_ms + self.pending_ms - self._heading[0] >= gyro.period_ms:
+            self.sync()
+            body = self.body
+            true_deg = math.degrees(body.heading - body.start_heading)
+            value = true_deg + self.gyro_bias_deg_s * self.t_ms / 1000.0 + gyro.noise_deg * self.noise.normal()
+            self._heading = (self.t_ms, round(value, 2))
+        return self._heading[1]
+
+    def read_encoders(self) -> tuple[int, int]:
+        self.sync()
+        return self.body.encoders()
+
+    def read_colour(self) -> str:
+        self.sync()
+        x, y = self.body.to_world(self.spec.colour_forward_mm, 0.0)
+        return nearest_colour(self.world.patch_rgb(x, y, 4.0))
+
+    def read_bumper(self) -> bool:
+        self.sync()
+        return self.bumper_pressed
+
+    def camera_frame(self):
+        self.sync()
+        if self.t_ms - self._frame[0] >= self.spec.camera.period_ms:
+            body = self.body
+            self._frame = (self.t_ms, self.camera.frame(body.x, body.y, body.heading))
+        return self._frame[1].copy()
+
+    # --- actuators ----------------------------------------------------------------------------------
+    def command(self, a: float, b: float):
+        """Kit: left and right wheel speeds in mm/s. Car: speed in mm/s and steering in deg."""
+        self.sync()
+        self.body.command(a, b)
+
+    def set_led(self, rgb: tuple[int, int, int]):
+        if rgb != self.led:
+            self.led = rgb
+            self.event("led", rgb=list(rgb))
+
+    def beep(self, frequency_hz: float, duration_ms: float):
+        self.event("beep", frequency_hz=frequency_hz, duration_ms=duration_ms)
+
+    # --- summary ---------------------------------------------------------------------------------------
+    def distance_driven_mm(self) -> float:
+        return (self.body.travel_left + self.body.travel_right) / 2
+
+
+def _padded_wall_index(world: World, margin_mm: float) -> dict[tuple[int, int], tuple[int, ...]]:
+    """For each grid cell, the walls within ``margin_mm`` of it: one dict lookup then
+    finds every wall a body centred in that cell could touch."""
+    cells: dict[tuple[int, int], tuple[int, ...]] = {}
+    g = WALL_GRID_MM
+    for index, (ax, ay, bx, by) in enumerate(world.walls):
+        for gx in range(int((min(ax, bx) - margin_mm) // g), int((max(ax, bx) + margin_mm) // g) + 1):
+            for gy in range(int((min(ay, by) - margin_mm) // g), int((max(ay, by) + margin_mm) // g) + 1):
+                cells[(gx, gy)] = cells.get((gx, gy), ()) + (index,)
+    return cells
