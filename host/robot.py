@@ -210,7 +210,7 @@ class Robot(_Base):
             if remaining <= wheel_speed * tau_ms / 1000:
                 break
             now_speed = max(slowest, min(speed, 4 * remaining))
-            correction = (travelled_left - travelled_right) * 2.0   # deg/s per mm of drift
+            correction = (travelled_left - travelled_right) * 5.0   # deg/s per mm of drift
             self.drive(direction * now_speed, max(-90.0, min(90.0, correction * direction)))
             self.wait(5)
             wheel_speed += (now_speed - wheel_speed) * (1 - math.exp((then - self.time_ms) / tau_ms))

@@ -104,6 +104,8 @@ def cmd_sim(args) -> int:
             _console(stderr=True).print(render("window.none"))
     try:
         result = run_program(args.program, simulation)
+        if viewer is not None:
+            viewer.hold()        # keep the last frame on screen until the user closes it
     except ProgramError as exc:
         if exc.simulation is not None:
             _write_outputs(args, exc.simulation, exc.program_sha256)

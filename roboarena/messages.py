@@ -117,6 +117,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "result.finished": {"en": "finished", "zh": "完成"},
     "result.program-ended": {"en": "program ended", "zh": "程序结束"},
     "result.stopped": {"en": "stopped", "zh": "已停止"},
+    "result.error": {"en": "stopped by an error", "zh": "因错误而停止"},
     "result.summary": {
         "en": "{outcome} after {time_s:.1f} s of robot time ({speedup:.0f}x real time). Laps: {laps}. Checkpoints: {checkpoints}. Collisions: {collisions}. Distance driven: {distance_m:.2f} m.",
         "zh": "{outcome}，机器人时间 {time_s:.1f} 秒（实际速度的 {speedup:.0f} 倍）。圈数：{laps}。检查点：{checkpoints}。碰撞：{collisions}。行驶距离：{distance_m:.2f} 米。",
@@ -146,7 +147,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Arrow keys drive the robot, Space stops it, Esc quits.",
         "zh": "方向键驾驶机器人，空格停车，Esc 退出。",
     },
-    "window.title": {"en": "roboarena · {world}", "zh": "roboarena · {world}"},
+    "window.title": {"en": "roboarena simulator · {world}", "zh": "roboarena 模拟器 · {world}"},
     "window.time": {"en": "Time: {time_s:.2f} s", "zh": "时间：{time_s:.2f} 秒"},
     "window.speed": {"en": "Time speed: {speed}", "zh": "倍速：{speed}"},
     "window.speed_max": {"en": "max", "zh": "最快"},
@@ -164,6 +165,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "window.car_speed": {"en": "Car speed: {speed:.0f} mm/s", "zh": "车速：{speed:.0f} mm/s"},
     "window.steering": {"en": "Steering: {steering:+.1f} deg", "zh": "转向：{steering:+.1f} 度"},
     "window.trail_hidden": {"en": "Trail hidden (T shows it)", "zh": "轨迹已隐藏（按 T 显示）"},
+    "window.png_failed": {
+        "en": "The picture could not be saved to {path}: {reason}. Check that the folder can be written to, or choose another file name.",
+        "zh": "无法把图片保存到 {path}：{reason}。请检查文件夹是否可写，或换一个文件名。",
+    },
     "window.hold": {"en": "Esc or Enter closes the window.", "zh": "按 Esc 或回车关闭窗口。"},
     "window.caption": {
         "en": "{world} · seed {seed} · {outcome} · {time_s:.1f} s · laps {laps} · checkpoints {checkpoints} · collisions {collisions}",
@@ -172,6 +177,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "drive.no_display": {
         "en": "Driving needs a window, and no screen is available here. To see a run without a screen, save a picture instead: roboarena sim WORLD PROGRAM.py --png out.png",
         "zh": "驾驶需要窗口，但这里没有可用的屏幕。没有屏幕时可以保存图片来查看运行：roboarena sim 世界 程序.py --png out.png",
+    },
+    "drive.window_help": {
+        "en": "Arrows: drive   Space: stop   P: pause   N: one step   1 / 4 / 0: 1x / 4x / max speed   T: trail   Esc: quit",
+        "zh": "方向键：驾驶   空格：停车   P：暂停   N：单步   1 / 4 / 0：1倍 / 4倍 / 最快   T：轨迹   Esc：退出",
     },
     "drive.ended": {
         "en": "{outcome} after {time_s:.1f} s. Laps: {laps}. Checkpoints: {checkpoints}. Collisions: {collisions}.",

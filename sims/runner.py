@@ -81,7 +81,7 @@ class HangGuard:
         seen, since = self.simulation.progress, time.monotonic()
         while not self._stop.wait(0.1):
             progress = self.simulation.progress
-            if progress != seen or getattr(self.simulation, "paused", False):
+            if progress != seen or self.simulation.paused:
                 seen, since = progress, time.monotonic()
             elif time.monotonic() - since > self.seconds:
                 self.tripped = True

@@ -31,9 +31,14 @@ class UltrasonicModel:
         self.wall_length = np.hypot(self.wall_vector[:, 0], self.wall_vector[:, 1])
         self.half_thickness = world.wall_thickness_mm / 2
         self.min_cos_incidence = math.cos(math.radians(spec.max_incidence_deg))
+        # Few rays against few walls: plain floats beat numpy's per-call cost.
+        self.small = spec.rays * len(walls) <= 64
+        self.wall_rows = [(ax, ay, bx - ax, by - ay, math.hypot(bx - ax, by - ay)) for ax, ay, bx, by in walls.tolist()]
 
     def measure(self, x: float, y: float, heading: float, extra_segments: np.ndarray | None = None) -> float:
         """Range in mm from a sensor at (x, y) facing ``heading`` rad, before noise."""
+        if self.small and extra_segments is None:
+            return self._measure_few(x, y, heading)
         start, vector, length = self.wall_start, self.wall_vector, self.wall_length
         if extra_segments is not None and len(extra_segments):
             start = np.vstack([start, extra_segments[:, 0:2]])
@@ -55,6 +60,26 @@ class UltrasonicModel:
             return self.spec.max_mm
         nearest = float(np.where(echo, along_ray, np.inf).min())
         # The face of a thick wall is half a thickness nearer than its centre line.
+        return max(0.0, nearest - self.half_thickness)
+
+
+    def _measure_few(self, x: float, y: float, heading: float) -> float:
+        """The same geometry as :meth:`measure`, one ray and one wall at a time."""
+        nearest = math.inf
+        min_cos = self.min_cos_incidence
+        for angle in self.ray_angles.tolist():
+            dx, dy = math.cos(heading + angle), math.sin(heading + angle)
+            for ax, ay, ex, ey, length in self.wall_rows:
+                denom = dx * ey - dy * ex
+                if -1e-12 < denom < 1e-12 or abs(denom) < min_cos * length:
+                    continue   # parallel, or too steep for an echo
+                px, py = ax - x, ay - y
+                along_ray = (px * ey - py * ex) / denom
+                along_wall = (px * dy - py * dx) / denom
+                if 0 < along_ray < nearest and 0 <= along_wall <= 1:
+                    nearest = along_ray
+        if nearest == math.inf:
+            return self.spec.max_mm
         return max(0.0, nearest - self.half_thickness)
 
 

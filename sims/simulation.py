@@ -44,17 +44,18 @@ class Simulation:
         self.progress = 0            # counts time advances; the hang guard watches it
         self.over: str | None = None
         self.observer = None         # callable(sim) shown the run as it goes (the window)
+        self.paused = False          # the window holds the run; the hang guard waits meanwhile
         self.sample_period_ms = sample_period_ms
         self.next_sample_ms = 0.0
-        self.samples: list[tuple] = []
-        self.events: list[tuple[float, str, dict]] = []
+        self._samples: list[tuple] = []
+        self._events: list[tuple[float, str, dict]] = []
         self.in_contact = False
         self.contact_at = (0.0, 0.0)
         self.bumper_pressed = False
         self.next_gate = 0
-        self.laps = 0
-        self.checkpoints = 0
-        self.collisions = 0
+        self._laps = 0
+        self._checkpoints = 0
+        self._collisions = 0
         self.lap_start_ms = 0.0
         self.zones_inside = {zone.name for zone in world.zones if zone.contains(self.body.x, self.body.y)}
         self.led = (0, 0, 0)
@@ -71,6 +72,7 @@ class Simulation:
         self._heading = (-math.inf, None)
         self._frame = (-math.inf, None)
         self.event("start", x=round(start[0], 1), y=round(start[1], 1), heading=round(start[2], 2))
+        self._record_sample()
 
     # --- time -------------------------------------------------------------------------------------
     def check_running(self):
@@ -79,23 +81,32 @@ class Simulation:
 
     def tick(self, ms: float):
         """Let ``ms`` of simulated time pass (integrated lazily, see :meth:`sync`)."""
-        self.check_running()
+        if self.over is not None:
+            raise RunOver(self.over)
         self.progress += 1
         self.pending_ms += ms
         if self.t_ms + self.pending_ms >= self.time_limit_ms or self.observer is not None:
             self.sync()
 
     def sync(self):
-        """Integrate the pending time: motion, contacts, gates, zones, samples, time limit."""
+        """Integrate the pending time: motion, contacts, gates, zones, samples, time limit.
+
+        A sample is recorded when the integrated time passes a multiple of sample_period_ms.
+        A span that passes two or more of them (a long wait) is cut at each, so the trace
+        never has gaps; a short span is integrated whole, as the student's loop runs it."""
         if self.pending_ms <= 0.0:
             return
         end_ms = min(self.t_ms + self.pending_ms, self.time_limit_ms)
         self.pending_ms = 0.0
         while self.t_ms < end_ms and self.over is None:
-            chunk_end = end_ms if self.observer is None else min(end_ms, self.t_ms + OBSERVER_CHUNK_MS)
+            chunk_end = end_ms
+            if end_ms >= self.next_sample_ms + self.sample_period_ms:
+                chunk_end = self.next_sample_ms
+            if self.observer is not None and chunk_end > self.t_ms + OBSERVER_CHUNK_MS:
+                chunk_end = self.t_ms + OBSERVER_CHUNK_MS
             self._integrate((chunk_end - self.t_ms) / 1000.0)
             self.t_ms = chunk_end
-            if self.t_ms >= self.next_sample_ms:
+            if chunk_end >= self.next_sample_ms:
                 self._record_sample()
             if self.observer is not None:
                 self.observer(self)
@@ -147,7 +158,7 @@ class Simulation:
         if not self.in_contact:
             self.in_contact = True
             self.contact_at = (body.x, body.y)
-            self.collisions += 1
+            self._collisions += 1
             self.event("collision", wall=blocked[0], x=round(body.x, 1), y=round(body.y, 1), front=blocked[1])
 
     def _contact(self, x: float, y: float, heading: float):
@@ -173,15 +184,15 @@ class Simulation:
         gate = gates[self.next_gate]
         if not segments_cross(x0, y0, x1, y1, gate.a[0], gate.a[1], gate.b[0], gate.b[1]):
             return
-        self.checkpoints += 1
-        self.event("checkpoint", gate=gate.name, index=self.next_gate, lap=self.laps + 1)
+        self._checkpoints += 1
+        self.event("checkpoint", gate=gate.name, index=self.next_gate, lap=self._laps + 1)
         self.next_gate += 1
         if self.next_gate == len(gates):
             self.next_gate = 0
-            self.laps += 1
-            self.event("lap", lap=self.laps, lap_time_s=round((self.t_ms - self.lap_start_ms) / 1000.0, 3))
+            self._laps += 1
+            self.event("lap", lap=self._laps, lap_time_s=round((self.t_ms - self.lap_start_ms) / 1000.0, 3))
             self.lap_start_ms = self.t_ms
-            if self.world.finish_laps and self.laps >= self.world.finish_laps:
+            if self.world.finish_laps and self._laps >= self.world.finish_laps:
                 self.finish("finished")
 
     def _check_zones(self, x: float, y: float):
@@ -205,14 +216,14 @@ class Simulation:
             self._record_sample()
 
     def event(self, name: str, **fields):
-        self.events.append((self.t_ms, name, fields))
+        self._events.append((self.t_ms, name, fields))
 
     def _record_sample(self):
+        """Raw floats, rounded only when a trace is written: recording is on the hot path."""
         body = self.body
-        self.samples.append((self.t_ms, round(body.x, 1), round(body.y, 1), round(math.degrees(body.heading), 2))
+        self._samples.append((self.t_ms, body.x, body.y, math.degrees(body.heading))
                             + body.sample() + (self._line[1], self._distance[1]))
-        period = self.sample_period_ms
-        self.next_sample_ms = (self.t_ms // period + 1) * period
+        self.next_sample_ms = (self.t_ms // self.sample_period_ms + 1) * self.sample_period_ms
 
     # --- sensors -----------------------------------------------------------------------------------
     def read_line(self) -> list[int]:
@@ -220,12 +231,23 @@ class Simulation:
         self.sync()
         array = self.spec.line_array
         if self.t_ms - self._line[0] >= array.period_ms:
-            body, world, noise = self.body, self.world, self.noise
+            body, noise = self.body, self.noise
             c, s = math.cos(body.heading), math.sin(body.heading)
+            x, y = body.x, body.y
+            # Summed-area lookups inlined: this runs five times per student loop iteration.
+            sat, scale = self.world.floor_sat, 1.0 / self.world.mm_per_px
+            rows, cols = len(sat) - 1, len(sat[0]) - 1
             half, sigma = array.patch_mm / 2, array.noise
             values = []
             for forward, left in array.offsets:
-                light = world.patch_reflectance(body.x + forward * c - left * s, body.y + forward * s + left * c, half)
+                px, py = x + forward * c - left * s, y + forward * s + left * c
+                c0, c1 = int((px - half) * scale), int((px + half) * scale) + 1
+                r0, r1 = int((py - half) * scale), int((py + half) * scale) + 1
+                if c0 < 0 or r0 < 0 or c1 > cols or r1 > rows:
+                    light = 0.0          # off the edge of the floor: nothing reflects
+                else:
+                    top, bottom = sat[r0], sat[r1]
+                    light = (bottom[c1] - bottom[c0] - top[c1] + top[c0]) / ((r1 - r0) * (c1 - c0))
                 count = int(ADC_BLACK + ADC_SPAN * light + sigma * noise.normal())
                 values.append(0 if count < 0 else ADC_MAX if count > ADC_MAX else count)
             self._line = (self.t_ms, tuple(values))
@@ -288,6 +310,37 @@ class Simulation:
 
     def beep(self, frequency_hz: float, duration_ms: float):
         self.event("beep", frequency_hz=frequency_hz, duration_ms=duration_ms)
+
+    # --- what tests, the window and the trace read -----------------------------------------------
+    # Reading any of these brings the run up to the present first: motion is integrated
+    # lazily, and an observer must not see the robot where it was before a long wait().
+    @property
+    def events(self) -> list[tuple[float, str, dict]]:
+        """(t_ms, name, fields) for every event so far."""
+        self.sync()
+        return self._events
+
+    @property
+    def samples(self) -> list[tuple]:
+        """(t_ms, x, y, heading_deg, a, b, cmd_a, cmd_b, line, distance) every sample period;
+        a, b are the wheel speeds (kit) or speed and steering deg (car)."""
+        self.sync()
+        return self._samples
+
+    @property
+    def laps(self) -> int:
+        self.sync()
+        return self._laps
+
+    @property
+    def checkpoints(self) -> int:
+        self.sync()
+        return self._checkpoints
+
+    @property
+    def collisions(self) -> int:
+        self.sync()
+        return self._collisions
 
     # --- summary ---------------------------------------------------------------------------------------
     def distance_driven_mm(self) -> float:

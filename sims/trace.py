@@ -52,14 +52,14 @@ def header(simulation: Simulation, program_name: str = "", program_sha256: str =
 
 def _sample_record(kind: str, sample: tuple) -> dict:
     t_ms, x, y, heading, a, b, cmd_a, cmd_b, line, distance = sample
-    record = {"type": "sample", "t": round(t_ms / 1000.0, 4), "pose": [x, y, heading]}
+    record = {"type": "sample", "t": round(t_ms / 1000.0, 4), "pose": [round(x, 1), round(y, 1), round(heading, 2)]}
     if kind == "kit":
-        record["wheels"] = [a, b]
-        record["cmd"] = {"left": cmd_a, "right": cmd_b}
+        record["wheels"] = [round(a, 1), round(b, 1)]
+        record["cmd"] = {"left": round(cmd_a, 1), "right": round(cmd_b, 1)}
     else:
-        record["speed"] = a
-        record["steer"] = b
-        record["cmd"] = {"speed": cmd_a, "steer": cmd_b}
+        record["speed"] = round(a, 1)
+        record["steer"] = round(b, 2)
+        record["cmd"] = {"speed": round(cmd_a, 1), "steer": round(cmd_b, 2)}
     sensors = {}
     if line is not None:
         sensors["line"] = list(line)

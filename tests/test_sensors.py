@@ -91,3 +91,16 @@ def test_car_camera_sees_the_road_ahead(sim_robot):
     # Looking down the lane: asphalt grey fills the bottom of the picture.
     grey = (abs(bottom[:, 0] - 60) < 20) & (abs(bottom[:, 1] - 62) < 20) & (abs(bottom[:, 2] - 66) < 20)
     assert grey.mean() > 0.5
+
+
+@pytest.mark.parametrize("world", ["line-follow", "maze"])
+def test_ultrasonic_float_and_numpy_paths_agree(world):
+    sim = prepare(world, seed=0)
+    sonar = sim.ultrasonic
+    rng = __import__("numpy").random.default_rng(7)
+    for x, y, heading in zip(rng.uniform(50, 1300, 200), rng.uniform(50, 1300, 200), rng.uniform(-4, 4, 200)):
+        small = sonar._measure_few(x, y, heading)
+        sonar.small = False
+        full = sonar.measure(x, y, heading)
+        sonar.small = True
+        assert small == pytest.approx(full, abs=1e-6)
