@@ -46,6 +46,14 @@ class Noise:
         self._next += 1
         return value
 
+    def normals(self, count: int) -> list[float]:
+        """The next ``count`` draws at once (the same numbers ``normal()`` would give)."""
+        start = self._next
+        if start + count > len(self._normals):
+            return [self.normal() for _ in range(count)]
+        self._next = start + count
+        return self._normals[start:start + count]
+
 
 class Body:
     """What kit and car bodies share: pose, wheel travel, encoders, footprint."""

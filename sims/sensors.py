@@ -58,10 +58,11 @@ class UltrasonicModel:
             & (cos_incidence >= self.min_cos_incidence)
         if not echo.any():
             return self.spec.max_mm
-        nearest = float(np.where(echo, along_ray, np.inf).min())
-        # The face of a thick wall is half a thickness nearer than its centre line.
-        return max(0.0, nearest - self.half_thickness)
-
+        # A thick wall's face is half a thickness nearer than its centre line, measured
+        # square to the wall: along a slanted ray that is h / cos(incidence).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            to_face = along_ray - self.half_thickness / cos_incidence
+        return max(0.0, float(np.where(echo, to_face, np.inf).min()))
 
     def _measure_few(self, x: float, y: float, heading: float) -> float:
         """The same geometry as :meth:`measure`, one ray and one wall at a time."""
@@ -76,11 +77,13 @@ class UltrasonicModel:
                 px, py = ax - x, ay - y
                 along_ray = (px * ey - py * ex) / denom
                 along_wall = (px * dy - py * dx) / denom
-                if 0 < along_ray < nearest and 0 <= along_wall <= 1:
-                    nearest = along_ray
+                if along_ray > 0 and 0 <= along_wall <= 1:
+                    to_face = along_ray - self.half_thickness * length / abs(denom)
+                    if to_face < nearest:
+                        nearest = to_face
         if nearest == math.inf:
             return self.spec.max_mm
-        return max(0.0, nearest - self.half_thickness)
+        return max(0.0, nearest)
 
 
 class CameraModel:

@@ -64,6 +64,11 @@ class Simulation:
         self._box_half = (self.body.half_length + half_wall, self.body.half_width + half_wall)
         self.ultrasonic = UltrasonicModel(self.spec.ultrasonic, world)
         self.camera = CameraModel(self.spec.camera, world) if self.spec.camera else None
+        if self.spec.line_array:
+            side = max(1, round(self.spec.line_array.patch_mm / world.mm_per_px))
+            sat = world.floor_sat
+            self._line_lookup = (sat, 1.0 / world.mm_per_px, side, len(sat) - 1, len(sat[0]) - 1)
+            self._line_offset_px = side / 2
         gyro = self.spec.gyro
         self.gyro_bias_deg_s = gyro.bias_deg_s * self.noise.normal() if gyro else 0.0
         # Sensor caches: (time read, value). A sensor is recomputed no more often than its update rate.
@@ -231,24 +236,24 @@ class Simulation:
         self.sync()
         array = self.spec.line_array
         if self.t_ms - self._line[0] >= array.period_ms:
-            body, noise = self.body, self.noise
+            body = self.body
             c, s = math.cos(body.heading), math.sin(body.heading)
             x, y = body.x, body.y
-            # Summed-area lookups inlined: this runs five times per student loop iteration.
-            sat, scale = self.world.floor_sat, 1.0 / self.world.mm_per_px
-            rows, cols = len(sat) - 1, len(sat[0]) - 1
-            half, sigma = array.patch_mm / 2, array.noise
+            # Summed-area lookups written out in line: this runs for every sensor of every
+            # student loop iteration. Each patch is `side` pixels square, wherever it lands.
+            sat, scale, side, rows, cols = self._line_lookup
+            offset, gain, sigma = self._line_offset_px, ADC_SPAN / (side * side), array.noise
+            noise = self.noise.normals(len(array.offsets))
             values = []
-            for forward, left in array.offsets:
-                px, py = x + forward * c - left * s, y + forward * s + left * c
-                c0, c1 = int((px - half) * scale), int((px + half) * scale) + 1
-                r0, r1 = int((py - half) * scale), int((py + half) * scale) + 1
-                if c0 < 0 or r0 < 0 or c1 > cols or r1 > rows:
-                    light = 0.0          # off the edge of the floor: nothing reflects
+            for (forward, left), jitter in zip(array.offsets, noise):
+                c0 = int((x + forward * c - left * s) * scale - offset)
+                r0 = int((y + forward * s + left * c) * scale - offset)
+                if c0 < 0 or r0 < 0 or c0 + side > cols or r0 + side > rows:
+                    count = int(ADC_BLACK + sigma * jitter)       # off the floor: nothing reflects
                 else:
-                    top, bottom = sat[r0], sat[r1]
-                    light = (bottom[c1] - bottom[c0] - top[c1] + top[c0]) / ((r1 - r0) * (c1 - c0))
-                count = int(ADC_BLACK + ADC_SPAN * light + sigma * noise.normal())
+                    top, bottom = sat[r0], sat[r0 + side]
+                    count = int(ADC_BLACK + gain * (bottom[c0 + side] - bottom[c0] - top[c0 + side] + top[c0])
+                                + sigma * jitter)
                 values.append(0 if count < 0 else ADC_MAX if count > ADC_MAX else count)
             self._line = (self.t_ms, tuple(values))
         return list(self._line[1])

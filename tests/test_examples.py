@@ -32,6 +32,14 @@ def test_line_follower_finishes_two_laps_on_the_line(run_sim, seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_wall_follower_gets_out_of_the_maze_without_touching_a_wall(run_sim, seed):
+    result = run_sim(EXAMPLES / "wall_follower.py", "maze", seed)
+    assert result.outcome == "finished" and result.collisions == 0
+    assert "exit" in {e[2].get("zone") for e in result.simulation.events if e[1] == "zone-entered"}
+    assert result.sim_time_s < 90
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_lane_keeper_keeps_its_lane_and_stops_at_the_stop_line(run_sim, seed):
     result = run_sim(EXAMPLES / "lane_keeper.py", "road", seed)
     assert result.outcome == "finished" and result.laps == 1 and result.collisions == 0
