@@ -17,6 +17,7 @@ Run: ``python benchmarks/realtime.py [--repeats N]``. Each figure is the best of
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -61,14 +62,19 @@ class StubLink:
 
 def time_sim(seed: int):
     simulation = prepare(WORLD, seed=seed)
-    waits = 0
-    original_tick = simulation.tick
-
     started = time.perf_counter()
     result = run_program(PROGRAM, simulation)
-    wall = time.perf_counter() - started
-    del original_tick, waits
-    return result, wall
+    return result, time.perf_counter() - started
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def count_iterations(seed: int) -> int:
@@ -133,7 +139,7 @@ def main():
         ("simulator overhead", f"{best_sim / best_stub:.2f}x", "target <= 3x"),
     ]
     print(f"roboarena simulator benchmark: {PROGRAM.name} on {WORLD}, best of {args.repeats}")
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+    print(f"machine: {cpu_name()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
     width = max(len(r[0]) for r in rows)
     print(f"| {'figure'.ljust(width)} | value | note |")

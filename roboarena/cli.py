@@ -25,7 +25,10 @@ DEMO_RUNS = [("line-follow", "line_follower.py"), ("maze", "wall_follower.py"), 
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = 120     # piped or captured: rich would assume 80 columns and cut tables short
+    return console
 
 
 def _seed(text: str) -> int:
@@ -164,11 +167,12 @@ def cmd_demo(args) -> int:
         print(json.dumps({"runs": [result.as_dict() for result in results]}, ensure_ascii=False))
         return EXIT_OK
     table = Table(title=render("demo.heading"))
-    for column in ("world", "program", "outcome", "time", "events", "speed"):
-        table.add_column(render(f"demo.column.{column}"), justify="right" if column in ("time", "speed") else "left")
+    for column in ("world", "program", "outcome", "time", "laps", "collisions", "speed"):
+        table.add_column(render(f"demo.column.{column}"), justify="left" if column in ("world", "program", "outcome")
+                         else "right", no_wrap=column == "program")
     for result in results:
         table.add_row(result.world, result.program, render(f"result.{result.outcome}"), f"{result.sim_time_s:.1f}",
-                      f"{result.laps} / {result.checkpoints} / {result.collisions}", f"{result.speedup:.0f}x")
+                      str(result.laps), str(result.collisions), f"{result.speedup:.0f}x")
     console.print(table)
     return EXIT_OK
 

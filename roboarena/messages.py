@@ -132,8 +132,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "demo.column.world": {"en": "World", "zh": "世界"},
     "demo.column.program": {"en": "Program", "zh": "程序"},
     "demo.column.outcome": {"en": "Outcome", "zh": "结果"},
-    "demo.column.time": {"en": "Robot time (s)", "zh": "机器人时间（秒）"},
-    "demo.column.events": {"en": "Laps / checkpoints / collisions", "zh": "圈数 / 检查点 / 碰撞"},
+    "demo.column.time": {"en": "Time (s)", "zh": "时间（秒）"},
+    "demo.column.laps": {"en": "Laps", "zh": "圈数"},
+    "demo.column.collisions": {"en": "Collisions", "zh": "碰撞"},
     "demo.column.speed": {"en": "Speed-up", "zh": "加速倍数"},
     "window.none": {
         "en": "No screen is available here, so the run is shown without a window. Add --headless to say so, or --png FILE to save a picture.",

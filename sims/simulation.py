@@ -52,7 +52,11 @@ class Simulation:
         self.in_contact = False
         self.contact_at = (0.0, 0.0)
         self.bumper_pressed = False
-        self.next_gate = 0
+        self._gate_box = None
+        if world.gates:
+            self._aim_at_gate(0)
+        else:
+            self.next_gate = 0
         self._laps = 0
         self._checkpoints = 0
         self._collisions = 0
@@ -124,22 +128,37 @@ class Simulation:
             return
         start_ms = self.t_ms
         elapsed = 0.0
+        wall_cells, zones = self._wall_cells, self.world.zones
         while seconds - elapsed > 1e-12 and self.over is None:
             step, x, y, heading, state = body.propose(seconds - elapsed)
             elapsed += step
             self.t_ms = start_ms + elapsed * 1000.0     # events inside the step carry its time
-            blocked = self._contact(x, y, heading)
-            if blocked is not None:
-                self._touch(x, y, heading, state, blocked)
-                continue
+            # Most steps are nowhere near a wall: one dict lookup says so.
+            if wall_cells.get((int(x // WALL_GRID_MM), int(y // WALL_GRID_MM))):
+                blocked = self._contact(x, y, heading)
+                if blocked is not None:
+                    self._touch(x, y, heading, state, blocked)
+                    continue
             old_x, old_y = body.x, body.y
             body.commit(x, y, heading, state)
             self.bumper_pressed = False
             if self.in_contact and math.hypot(x - self.contact_at[0], y - self.contact_at[1]) > CONTACT_RELEASE_MM:
                 self.in_contact = False
-            self._check_gates(old_x, old_y, x, y)
-            if self.world.zones:
+            # Only a step whose box overlaps the next gate's box can cross it.
+            gate_box = self._gate_box
+            if (gate_box is not None and (x >= gate_box[0] or old_x >= gate_box[0])
+                    and (x <= gate_box[2] or old_x <= gate_box[2]) and (y >= gate_box[1] or old_y >= gate_box[1])
+                    and (y <= gate_box[3] or old_y <= gate_box[3])):
+                self._check_gates(old_x, old_y, x, y)
+            if zones:
                 self._check_zones(x, y)
+
+    def _aim_at_gate(self, index: int):
+        """Make gate ``index`` the next one to cross, with its bounding box for the quick test."""
+        self.next_gate = index
+        gate = self.world.gates[index]
+        self._gate_box = (min(gate.a[0], gate.b[0]), min(gate.a[1], gate.b[1]),
+                          max(gate.a[0], gate.b[0]), max(gate.a[1], gate.b[1]))
 
     def _touch(self, x: float, y: float, heading: float, state, blocked):
         """The step would run into a wall: go as far as touching it, then stall the wheels.
@@ -191,9 +210,8 @@ class Simulation:
             return
         self._checkpoints += 1
         self.event("checkpoint", gate=gate.name, index=self.next_gate, lap=self._laps + 1)
-        self.next_gate += 1
-        if self.next_gate == len(gates):
-            self.next_gate = 0
+        self._aim_at_gate((self.next_gate + 1) % len(gates))
+        if self.next_gate == 0:
             self._laps += 1
             self.event("lap", lap=self._laps, lap_time_s=round((self.t_ms - self.lap_start_ms) / 1000.0, 3))
             self.lap_start_ms = self.t_ms
@@ -226,8 +244,9 @@ class Simulation:
     def _record_sample(self):
         """Raw floats, rounded only when a trace is written: recording is on the hot path."""
         body = self.body
-        self._samples.append((self.t_ms, body.x, body.y, math.degrees(body.heading))
-                            + body.sample() + (self._line[1], self._distance[1]))
+        a, b, cmd_a, cmd_b = body.sample()
+        self._samples.append((self.t_ms, body.x, body.y, math.degrees(body.heading), a, b, cmd_a, cmd_b,
+                              self._line[1], self._distance[1]))
         self.next_sample_ms = (self.t_ms // self.sample_period_ms + 1) * self.sample_period_ms
 
     # --- sensors -----------------------------------------------------------------------------------
