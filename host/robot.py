@@ -9,7 +9,7 @@ the run is over, ``running`` is False and the next call raises ``RunOver``.
     robot = Robot()
     while robot.running:
         left, centre, right = robot.line.read()[1:4]
-        robot.drive(speed=150, turn_rate=(left - right) * 0.05)
+        robot.drive(speed=150, turn_rate=(right - left) * 0.03)
         robot.wait(10)
 """
 

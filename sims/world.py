@@ -20,7 +20,7 @@ from roboarena.sims.floor import PALETTE, FloorCanvas, reflectance, rounded_path
 from roboarena.sims.tomlfile import Table, load_toml
 
 WORLDS_DIR = Path(__file__).parent / "worlds"
-WALL_GRID_MM = 250.0
+WALL_GRID_MM = 250.0         # cell size of the spatial grid the simulator keeps walls in
 
 
 @dataclass(frozen=True)
@@ -61,39 +61,11 @@ class World:
     finish_zone: str
     content_hash: str
     source: Path
-    wall_grid: dict[tuple[int, int], list[int]] = field(default_factory=dict)
-    floor_sat: list[list[float]] = field(default_factory=list)
+    floor_sat: list[list[float]] = field(default_factory=list)   # reflectance summed-area table
 
     def __post_init__(self):
         self.floor_sat = summed_area(reflectance(self.floor))
-        half = self.wall_thickness_mm / 2
-        for index, (ax, ay, bx, by) in enumerate(self.walls):
-            for gx in range(int((min(ax, bx) - half) // WALL_GRID_MM), int((max(ax, bx) + half) // WALL_GRID_MM) + 1):
-                for gy in range(int((min(ay, by) - half) // WALL_GRID_MM), int((max(ay, by) + half) // WALL_GRID_MM) + 1):
-                    self.wall_grid.setdefault((gx, gy), []).append(index)
         self.walls_array = np.array(self.walls, dtype=np.float64).reshape(-1, 4)
-
-    def walls_near(self, x0: float, y0: float, x1: float, y1: float) -> set[int]:
-        """Indices of walls whose grid cells overlap the box (x0, y0)-(x1, y1)."""
-        found: set[int] = set()
-        grid = self.wall_grid
-        for gx in range(int(x0 // WALL_GRID_MM), int(x1 // WALL_GRID_MM) + 1):
-            for gy in range(int(y0 // WALL_GRID_MM), int(y1 // WALL_GRID_MM) + 1):
-                cell = grid.get((gx, gy))
-                if cell:
-                    found.update(cell)
-        return found
-
-    def patch_reflectance(self, x: float, y: float, half_mm: float) -> float:
-        """Mean reflectance (0..1) of the floor square centred on (x, y); 0 off the floor."""
-        s = self.mm_per_px
-        c0, c1 = int((x - half_mm) / s), int((x + half_mm) / s) + 1
-        r0, r1 = int((y - half_mm) / s), int((y + half_mm) / s) + 1
-        rows, cols = len(self.floor_sat) - 1, len(self.floor_sat[0]) - 1
-        if c0 < 0 or r0 < 0 or c1 > cols or r1 > rows:
-            return 0.0  # off the edge of the floor: nothing reflects
-        top, bottom = self.floor_sat[r0], self.floor_sat[r1]
-        return (bottom[c1] - bottom[c0] - top[c1] + top[c0]) / ((r1 - r0) * (c1 - c0))
 
     def patch_rgb(self, x: float, y: float, half_mm: float) -> tuple[int, int, int]:
         s = self.mm_per_px
