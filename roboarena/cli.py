@@ -14,12 +14,12 @@ from pathlib import Path
 
 from roboarena import __version__
 from roboarena.errors import ProgramError, RoboarenaError
-from roboarena.messages import render
+from roboarena.messages import current_language, render
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 # The example programs `roboarena demo` runs, each in the world it was written for.
-DEMO_RUNS = [("line-follow", "line_follower.py"), ("maze", "wall_follower.py"), ("road", "lane_keeper.py")]
+DEMO_RUNS = [("line-follow", "line_follower.py"), ("maze", "wall_follower.py"), ("lane-keeping", "lane_keeper.py")]
 
 
 def _console(stderr: bool = False):
@@ -37,16 +37,25 @@ def _seed(text: str) -> int:
     return int(text)
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 10000:
+        raise argparse.ArgumentTypeError(render("cli.bad_count", value=text))
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roboarena", description="Robot competitions and maker labs for schools.")
     parser.add_argument("--version", action="version", version=f"roboarena {__version__}")
     parser.add_argument("--lang", choices=("en", "zh"), help="language of messages (default: from the locale)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sim = commands.add_parser("sim", help="run a program in a simulated world")
-    sim.add_argument("world", help="a built-in world (line-follow, maze, road) or a world folder")
+    sim = commands.add_parser("sim", help="run a program in a challenge or a world, simulated")
+    sim.add_argument("challenge", help="a challenge (line-follow, maze, lane-keeping, ...), a pack folder, "
+                                       "or a plain world (road, ...) or world folder")
     sim.add_argument("program", help="the student's program, a .py file")
-    sim.add_argument("--seed", type=_seed, default=0, help="seed for noise and motor mismatch (default 0)")
+    sim.add_argument("--seed", type=_seed, default=0, help="seed for noise, motor mismatch, start jitter (default 0)")
+    sim.add_argument("--seeds", type=_count, metavar="N", help="run N seeds from --seed on, headless, and report "
+                                                               "the score distribution and the ranking score")
     sim.add_argument("--robot", help="robot spec: a built-in name (kit, car) or a .toml file")
     sim.add_argument("--headless", action="store_true", help="no window; run as fast as possible")
     sim.add_argument("--speed", default="1", choices=("1", "4", "max"), help="window pacing (default 1x)")
@@ -59,8 +68,31 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--robot", help="robot spec: a built-in name or a .toml file")
     drive.add_argument("--seed", type=_seed, default=0)
 
-    demo = commands.add_parser("demo", help="run the example programs in the built-in worlds")
+    demo = commands.add_parser("demo", help="run the example programs in the built-in challenges")
     demo.add_argument("--json", action="store_true", help="print the results as one JSON object")
+
+    score = commands.add_parser("score", help="score a run trace against its challenge")
+    score.add_argument("trace", help="a .jsonl or .jsonl.gz trace")
+    score.add_argument("--pack", help="score with this pack folder (e.g. a fixed version of the rules)")
+    score.add_argument("--json", action="store_true", help="print the score as one JSON object")
+
+    verify = commands.add_parser("verify", help="re-simulate a sim trace and report the first difference")
+    verify.add_argument("trace")
+    verify.add_argument("program")
+    verify.add_argument("--json", action="store_true")
+
+    packs = commands.add_parser("challenges", help="list, show, check and print challenge packs")
+    pack_commands = packs.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = pack_commands.add_parser("list", help="the installed challenges")
+    listing.add_argument("--json", action="store_true")
+    show = pack_commands.add_parser("show", help="a challenge's instructions and rules")
+    show.add_argument("challenge")
+    show.add_argument("--json", action="store_true")
+    validate = pack_commands.add_parser("validate", help="check a pack folder and say what is wrong")
+    validate.add_argument("path")
+    printing = pack_commands.add_parser("print", help="the floor at true scale as a PDF of A4 pages")
+    printing.add_argument("challenge")
+    printing.add_argument("--out", required=True, help="the PDF file to write")
     return parser
 
 
@@ -77,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             return drive(args.world, args.robot, args.seed)
         if args.command == "demo":
             return cmd_demo(args)
+        from roboarena.challenges import commands
+
+        return {"score": commands.cmd_score, "verify": commands.cmd_verify,
+                "challenges": commands.cmd_challenges}[args.command](args)
     except RoboarenaError as exc:
         _report(exc, getattr(args, "json", False))
         return EXIT_BAD_INPUT
@@ -96,7 +132,11 @@ def _report(exc: RoboarenaError, as_json: bool):
 def cmd_sim(args) -> int:
     from roboarena.sims.runner import prepare, run_program
 
-    simulation = prepare(args.world, seed=args.seed, robot=args.robot)
+    if args.seeds:
+        from roboarena.challenges.commands import cmd_sim_seeds
+
+        return cmd_sim_seeds(args)
+    simulation = prepare(args.challenge, seed=args.seed, robot=args.robot)
     viewer = None
     if not args.headless:
         from roboarena.sims.view import NoDisplay, Viewer
@@ -117,16 +157,31 @@ def cmd_sim(args) -> int:
         if viewer is not None:
             viewer.close()
     written = _write_outputs(args, simulation, result.program_sha256)
+    score = score_of(simulation)
     if args.json:
-        print(json.dumps(result.as_dict() | written, ensure_ascii=False))
+        print(json.dumps(result.as_dict() | written | (score.as_dict() if score else {}), ensure_ascii=False))
     else:
         console = _console()
-        console.print(render("result.title", world=result.world, program=result.program, seed=result.seed), style="bold")
+        console.print(render("result.title", world=simulation.settings.label or result.world, program=result.program,
+                             seed=result.seed), style="bold")
         console.print(result.summary())
+        if score is not None:
+            console.print(render("result.score", score=score.as_dict()["score"],
+                                 explanation=score.explanation[current_language()]), style="bold")
         for key, message in (("trace", "result.trace_written"), ("png", "result.png_written")):
             if key in written:
                 console.print(render(message, path=written[key]))
     return EXIT_OK
+
+
+def score_of(simulation):
+    """The run's score when it ran a challenge (None in a plain world)."""
+    if not simulation.settings.label:
+        return None
+    from roboarena.challenges.pack import load_challenge
+    from roboarena.challenges.results import score_simulation
+
+    return score_simulation(load_challenge(simulation.settings.label), simulation)
 
 
 def _write_outputs(args, simulation, program_sha256: str) -> dict:
@@ -155,25 +210,29 @@ def cmd_demo(args) -> int:
 
     from roboarena.sims.runner import prepare, run_program
 
-    results = []
-    console = _console()
+    rows = []
     with Progress(console=_console(stderr=True), transient=True, disable=args.json) as progress:
         task = progress.add_task(render("demo.running"), total=len(DEMO_RUNS))
-        for world, program in DEMO_RUNS:
+        for challenge, program in DEMO_RUNS:
             progress.update(task, description=f"{render('demo.running')} {program}")
-            results.append(run_program(example_path(program), prepare(world, seed=0)))
+            result = run_program(example_path(program), prepare(challenge, seed=0))
+            rows.append((challenge, result, score_of(result.simulation)))
             progress.advance(task)
     if args.json:
-        print(json.dumps({"runs": [result.as_dict() for result in results]}, ensure_ascii=False))
+        print(json.dumps({"runs": [result.as_dict() | score.as_dict() for _, result, score in rows]},
+                         ensure_ascii=False))
         return EXIT_OK
     table = Table(title=render("demo.heading"))
-    for column in ("world", "program", "outcome", "time", "laps", "collisions", "speed"):
-        table.add_column(render(f"demo.column.{column}"), justify="left" if column in ("world", "program", "outcome")
+    for column in ("challenge", "program", "outcome", "time", "score", "speed"):
+        table.add_column(render(f"demo.column.{column}"), justify="left" if column in ("challenge", "program", "outcome")
                          else "right", no_wrap=column == "program")
-    for result in results:
-        table.add_row(result.world, result.program, render(f"result.{result.outcome}"), f"{result.sim_time_s:.1f}",
-                      str(result.laps), str(result.collisions), f"{result.speedup:.0f}x")
+    for challenge, result, score in rows:
+        table.add_row(challenge, result.program, render(f"result.{result.outcome}"), f"{result.sim_time_s:.1f}",
+                      str(score.as_dict()["score"]), f"{result.speedup:.0f}x")
+    console = _console()
     console.print(table)
+    for challenge, _, score in rows:
+        console.print(f"{challenge}: {score.explanation[current_language()]}", markup=False)
     return EXIT_OK
 
 

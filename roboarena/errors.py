@@ -29,6 +29,14 @@ class WorldError(RoboarenaError, ValueError):
     """A world is missing or its files are malformed."""
 
 
+class ChallengeError(RoboarenaError, ValueError):
+    """A challenge pack is missing or malformed."""
+
+
+class TraceError(RoboarenaError, ValueError):
+    """A run trace is malformed, cut short, or recorded against an unknown pack version."""
+
+
 class SpecError(RoboarenaError, ValueError):
     """A robot spec file is missing or malformed."""
 

@@ -27,6 +27,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The LED colour {value!r} is not known. Use one of {choices}, or three numbers 0-255 like (255, 0, 0).",
         "zh": "不认识 LED 颜色 {value!r}。请使用 {choices} 之一，或者 0-255 的三个数字，例如 (255, 0, 0)。",
     },
+    "arg.sensor_not_allowed": {
+        "en": "The challenge {challenge} does not allow the {sensor} sensor. Sensors allowed here: {allowed}.",
+        "zh": "挑战 {challenge} 不允许使用 {sensor} 传感器。这里允许的传感器：{allowed}。",
+    },
     "arg.not_on_this_robot": {
         "en": "This {kind} has no {part}. {hint}",
         "zh": "这台{kind}没有{part}。{hint}",
@@ -58,6 +62,35 @@ CATALOG: dict[str, dict[str, str]] = {
     "world.unknown": {
         "en": "There is no world called {name!r}. The worlds are: {choices}. Check the spelling, or give the path of a world folder.",
         "zh": "没有名为 {name!r} 的世界。可用的世界有：{choices}。请检查拼写，或给出世界文件夹的路径。",
+    },
+    "challenge.unknown": {
+        "en": "There is no challenge called {name!r}. The challenges are: {choices}. Check the spelling, or give the path of a challenge folder.",
+        "zh": "没有名为 {name!r} 的挑战。可用的挑战有：{choices}。请检查拼写，或给出挑战文件夹的路径。",
+    },
+    "challenge.too_small": {
+        "en": "In {path}, the robot ({width:g} mm wide) is wider than the {what} ({size} mm): at this scale the robot does not fit the track. Check the world's mm_per_px and its sizes.",
+        "zh": "{path} 中，机器人（宽 {width:g} mm）比{what}（{size} mm）还宽：在这个比例下机器人放不进赛道。请检查世界的 mm_per_px 和尺寸。",
+    },
+    "challenge.start_in_wall": {
+        "en": "In {path}, the robot ({length:g} x {width:g} mm) starting at {pose} touches a wall. Move the start pose, or check the world's scale.",
+        "zh": "{path} 中，机器人（{length:g} x {width:g} mm）在起点 {pose} 处碰到了墙。请移动起点，或检查世界的比例。",
+    },
+    "trace.bad": {
+        "en": "The trace {path} is damaged at line {line}: {reason}. Use the trace file exactly as roboarena wrote it.",
+        "zh": "运行记录 {path} 第 {line} 行已损坏：{reason}。请使用 roboarena 写出的原始记录文件。",
+    },
+    "trace.truncated": {
+        "en": "The trace {path} was cut short (its last line is not the end record, or lines are missing), so it cannot be scored. Record the run again, or find the complete file.",
+        "zh": "运行记录 {path} 不完整（最后一行不是结束记录，或者缺少行），无法评分。请重新记录这次运行，或找到完整的文件。",
+    },
+    "trace.unknown_pack": {
+        "en": "The trace {path} was recorded with challenge {challenge!r} (pack hash {trace_hash}), but {found}. Give the pack it ran with: roboarena score {path} --pack PACK_FOLDER",
+        "zh": "运行记录 {path} 使用的是挑战 {challenge!r}（版本哈希 {trace_hash}），但{found}。请指定运行时的挑战包：roboarena score {path} --pack 挑战包文件夹",
+    },
+    "trace.pack_missing": {"en": "no pack with that id is installed", "zh": "没有安装这个挑战包"},
+    "trace.pack_other_version": {
+        "en": "the installed pack is another version (hash {installed})",
+        "zh": "已安装的挑战包是另一个版本（哈希 {installed}）",
     },
     "file.toml_syntax": {
         "en": "{path} has a mistake on line {line}, column {column}: {detail}. Fix that line (TOML format: key = value).",
@@ -125,16 +158,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "result.trace_written": {"en": "Trace written to {path}", "zh": "运行记录已写入 {path}"},
     "result.png_written": {"en": "Picture saved to {path}", "zh": "图片已保存到 {path}"},
     "demo.heading": {
-        "en": "roboarena demo: the example programs in the built-in worlds",
-        "zh": "roboarena 演示：示例程序在内置世界中运行",
+        "en": "roboarena demo: the example programs in the built-in challenges",
+        "zh": "roboarena 演示：示例程序在内置挑战中运行",
     },
     "demo.running": {"en": "Running", "zh": "运行中"},
-    "demo.column.world": {"en": "World", "zh": "世界"},
+    "demo.column.challenge": {"en": "Challenge", "zh": "挑战"},
+    "demo.column.score": {"en": "Score", "zh": "得分"},
     "demo.column.program": {"en": "Program", "zh": "程序"},
     "demo.column.outcome": {"en": "Outcome", "zh": "结果"},
     "demo.column.time": {"en": "Time (s)", "zh": "时间（秒）"},
-    "demo.column.laps": {"en": "Laps", "zh": "圈数"},
-    "demo.column.collisions": {"en": "Collisions", "zh": "碰撞"},
     "demo.column.speed": {"en": "Speed-up", "zh": "加速倍数"},
     "window.none": {
         "en": "No screen is available here, so the run is shown without a window. Add --headless to say so, or --png FILE to save a picture.",
@@ -186,6 +218,74 @@ CATALOG: dict[str, dict[str, str]] = {
     "drive.ended": {
         "en": "{outcome} after {time_s:.1f} s. Laps: {laps}. Checkpoints: {checkpoints}. Collisions: {collisions}.",
         "zh": "{outcome}，用时 {time_s:.1f} 秒。圈数：{laps}。检查点：{checkpoints}。碰撞：{collisions}。",
+    },
+    "result.score": {"en": "Score: {score}. {explanation}", "zh": "得分：{score}。{explanation}"},
+    "score.title": {
+        "en": "{challenge} {version} · {program} · seed {seed}",
+        "zh": "{challenge} {version} · {program} · 随机种子 {seed}",
+    },
+    "score.rescored": {
+        "en": "Scored with another version of the rules than the run was recorded with (recorded {recorded}, used {used}).",
+        "zh": "使用了与记录时不同版本的规则评分（记录时 {recorded}，评分用 {used}）。",
+    },
+    "score.column.rule": {"en": "Rule", "zh": "规则"},
+    "score.column.count": {"en": "Count", "zh": "次数"},
+    "score.column.points": {"en": "Points", "zh": "分数"},
+    "verify.same": {
+        "en": "Identical: the re-simulation matches all {lines} lines of the trace.",
+        "zh": "完全一致：重新模拟与运行记录的全部 {lines} 行相同。",
+    },
+    "verify.diverged": {
+        "en": "The re-simulation first differs at line {line} (t = {t} s), in {key}: recorded {recorded}, re-simulated {rerun}.",
+        "zh": "重新模拟在第 {line} 行（t = {t} 秒）第一次出现不同，字段 {key}：记录为 {recorded}，重新模拟为 {rerun}。",
+    },
+    "verify.length": {
+        "en": "The trace has {recorded} lines but the re-simulation {rerun}: the runs ended differently.",
+        "zh": "运行记录有 {recorded} 行，重新模拟有 {rerun} 行：两次运行的结束方式不同。",
+    },
+    "verify.other_program": {
+        "en": "{program} is not the program this trace was recorded with (its sha256 differs), so the runs cannot match.",
+        "zh": "{program} 不是记录这次运行时使用的程序（sha256 不同），所以两次运行不可能一致。",
+    },
+    "verify.not_sim": {
+        "en": "This trace comes from {source}, not the simulator: only simulator traces can be re-simulated.",
+        "zh": "这个运行记录来自 {source}，不是模拟器：只有模拟器的记录才能重新模拟。",
+    },
+    "challenges.heading": {"en": "Challenges", "zh": "挑战"},
+    "challenges.column.id": {"en": "Id", "zh": "编号"},
+    "challenges.column.title": {"en": "Title", "zh": "名称"},
+    "challenges.column.robot": {"en": "Robot", "zh": "机器人"},
+    "challenges.column.time": {"en": "Time limit", "zh": "时间限制"},
+    "challenges.column.version": {"en": "Version", "zh": "版本"},
+    "challenges.facts": {
+        "en": "Robot: {robot}. World: {world}. Time limit: {time_s:g} s. Sensors: {sensors}. Ties broken by: {tie_break}. Ranking: {ranking}.",
+        "zh": "机器人：{robot}。世界：{world}。时间限制：{time_s:g} 秒。传感器：{sensors}。同分比较：{tie_break}。排名方式：{ranking}。",
+    },
+    "challenges.valid": {
+        "en": "{id} {version} is valid: {rules} rules, world {world}, content hash {hash}.",
+        "zh": "{id} {version} 有效：{rules} 条规则，世界 {world}，内容哈希 {hash}。",
+    },
+    "challenges.printed": {
+        "en": "Wrote {pages} A4 pages to {path}. Print at 100 % (no \"fit to page\") and join the pages at the marks.",
+        "zh": "已将 {pages} 页 A4 写入 {path}。请按 100% 比例打印（不要“适合页面”），并按标记拼接各页。",
+    },
+    "seeds.running": {"en": "Running {challenge}", "zh": "正在运行 {challenge}"},
+    "seeds.title": {
+        "en": "{challenge} · {program} · {seeds} seeds",
+        "zh": "{challenge} · {program} · {seeds} 个随机种子",
+    },
+    "seeds.distribution": {
+        "en": "Scores over {runs} runs: min {min}, median {median}, mean {mean}, max {max} (spread {stdev}); {successes} successful.",
+        "zh": "{runs} 次运行的得分：最低 {min}，中位数 {median}，平均 {mean}，最高 {max}（标准差 {stdev}）；成功 {successes} 次。",
+    },
+    "seeds.ranking": {"en": "Ranking score ({mode}): {score}", "zh": "排名得分（{mode}）：{score}"},
+    "seeds.no_challenge": {
+        "en": "{name} is a world, not a challenge, so its runs have no score. Use a challenge: roboarena challenges list",
+        "zh": "{name} 是一个世界而不是挑战，运行没有得分。请使用挑战：roboarena challenges list",
+    },
+    "cli.bad_count": {
+        "en": "--seeds must be a whole number from 1 to 10000, but it was {value!r}.",
+        "zh": "--seeds 必须是 1 到 10000 之间的整数，但收到的是 {value!r}。",
     },
     "cli.bad_seed": {
         "en": "--seed must be a whole number 0 or more, but it was {value!r}.",

@@ -111,6 +111,10 @@ class KitBody(Body):
     def moving(self) -> bool:
         return self.v_left != 0.0 or self.v_right != 0.0 or self.target_left != 0.0 or self.target_right != 0.0
 
+    def speed(self) -> float:
+        """Forward speed of the centre, mm/s."""
+        return (self.v_left + self.v_right) * 0.5
+
     def propose(self, max_step_s: float):
         """(step_s, x, y, heading, state) for the next sub-step, not yet committed.
 
@@ -184,6 +188,9 @@ class CarBody(Body):
 
     def moving(self) -> bool:
         return self.v != 0.0 or self.target_v != 0.0
+
+    def speed(self) -> float:
+        return self.v
 
     def propose(self, max_step_s: float):
         if abs(self.v - self.target_v) < SETTLED_MM_S:

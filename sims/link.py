@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from roboarena.errors import ConnectError
+from roboarena.errors import BadArgument, ConnectError
 from roboarena.messages import render
 from roboarena.sims.simulation import Simulation
-from roboarena.sims.spec import load_spec
-from roboarena.sims.world import load_world
 
 _offered: list[Simulation] = []   # a simulation the runner prepared for the next Robot() / Car()
 
@@ -48,10 +46,12 @@ def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
 
 
 def simulation_from_url(url: str) -> Simulation:
-    world_name, options = parse_sim_url(url)
-    world = load_world(world_name)
-    spec = load_spec(options["robot"]) if "robot" in options else None
-    return Simulation(world, spec, seed=int(options.get("seed", 0)), start_index=int(options.get("start", 0)))
+    """``sim://NAME`` names a challenge (its world with its rules) or a plain world."""
+    from roboarena.sims.runner import prepare   # the runner imports this module
+
+    name, options = parse_sim_url(url)
+    return prepare(name, seed=int(options.get("seed", 0)), robot=options.get("robot"),
+                   start_index=int(options.get("start", 0)))
 
 
 class SimLink:
@@ -61,6 +61,20 @@ class SimLink:
         self.sim = simulation
         self.spec = simulation.spec
         self.latency_ms = simulation.spec.link_latency_ms
+        allowed = simulation.settings.sensors
+        if allowed is not None:
+            # A challenge may forbid sensors: reading one then says so, instead of working.
+            for sensor, method in (("line", "read_line"), ("ultrasonic", "read_distance"), ("gyro", "read_heading"),
+                                   ("encoders", "read_encoders"), ("colour", "read_colour"),
+                                   ("bumper", "read_bumper"), ("camera", "camera_frame")):
+                if sensor not in allowed:
+                    setattr(self, method, self._forbidden(sensor))
+
+    def _forbidden(self, sensor: str):
+        def refuse(*args):
+            raise BadArgument("arg.sensor_not_allowed", sensor=sensor, challenge=self.sim.settings.label,
+                              allowed=", ".join(sorted(self.sim.settings.sensors)))
+        return refuse
 
     @classmethod
     def open(cls, url: str) -> "SimLink":

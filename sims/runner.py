@@ -135,18 +135,27 @@ def _program_error(exc: BaseException, program: Path) -> ProgramError:
     return ProgramError("program.exception", path=program.name, line=line, code=code, error=error, hint=hint)
 
 
-def prepare(world: str | World, seed: int = 0, robot: str | RobotSpec | None = None,
+def prepare(target: str | World, seed: int = 0, robot: str | RobotSpec | None = None,
             start_index: int = 0) -> Simulation:
-    world = load_world(world) if isinstance(world, str) else world
+    """A fresh simulation of a challenge (by id or pack folder: its world, limits, start
+    jitter and monitors) or of a plain world (by name or folder)."""
     spec = load_spec(robot) if isinstance(robot, str) else robot
-    return Simulation(world, spec, seed=seed, start_index=start_index)
+    if isinstance(target, str):
+        from roboarena.challenges.pack import find_pack, load_challenge
+
+        if find_pack(target) is not None:
+            challenge = load_challenge(target)
+            return Simulation(challenge.world, spec or load_spec(challenge.robot), seed=seed,
+                              start_index=start_index, settings=challenge.settings)
+        target = load_world(target)
+    return Simulation(target, spec, seed=seed, start_index=start_index)
 
 
 def run_program(program: str | Path, simulation: Simulation, hang_guard_s: float = HANG_GUARD_S) -> RunResult:
     """Run the student's ``program`` against ``simulation`` until it ends or the run is over."""
     program = Path(program).resolve()
     code, digest = compile_program(program)
-    url = f"sim://{simulation.world.name}?seed={simulation.seed}"
+    url = f"sim://{simulation.settings.label or simulation.world.name}?seed={simulation.seed}"
     saved = (os.environ.get("ROBOARENA_URL"), list(sys.argv), list(sys.path))
     os.environ["ROBOARENA_URL"] = url
     sys.argv = [str(program)]

@@ -93,8 +93,9 @@ class CameraModel:
     SKY = np.array([150, 180, 220], dtype=np.uint8)
     OFF_FLOOR = np.array([110, 110, 110], dtype=np.uint8)
 
-    def __init__(self, spec: CameraSpec, world: World, far_mm: float = 4000.0):
+    def __init__(self, spec: CameraSpec, world: World, floor: np.ndarray | None = None, far_mm: float = 4000.0):
         self.spec, self.world = spec, world
+        self.floor = world.floor if floor is None else floor   # a run's own copy when it has traffic lights
         focal = (spec.width / 2) / math.tan(math.radians(spec.fov_deg) / 2)
         cols = (np.arange(spec.width) + 0.5 - spec.width / 2) / focal
         rows = (np.arange(spec.height) + 0.5 - spec.height / 2) / focal
@@ -114,7 +115,7 @@ class CameraModel:
         c, s = math.cos(heading), math.sin(heading)
         wx = x + self.ground_forward * c - self.ground_left * s
         wy = y + self.ground_forward * s + self.ground_left * c
-        floor = self.world.floor
+        floor = self.floor
         col = np.floor(wx / self.world.mm_per_px).astype(np.int64)
         row = np.floor(wy / self.world.mm_per_px).astype(np.int64)
         on_floor = self.sees_floor & (col >= 0) & (row >= 0) & (col < floor.shape[1]) & (row < floor.shape[0])

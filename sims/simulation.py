@@ -10,9 +10,12 @@ world, seed and call sequence give the same floats, so traces are bit-identical.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from roboarena.errors import RunOver
+from roboarena.sims import monitors
 from roboarena.sims.bodies import CarBody, KitBody, Noise, nearest_colour
+from roboarena.sims.floor import PALETTE
 from roboarena.sims.physics import segment_hits_box, segments_cross
 from roboarena.sims.sensors import CameraModel, UltrasonicModel
 from roboarena.sims.spec import RobotSpec, load_spec
@@ -25,22 +28,48 @@ CONTACT_BISECTIONS = 8       # a contact is placed to 1/256 of a sub-step's trav
 CONTACT_RELEASE_MM = 10.0    # moving this far from a contact ends it; touching again is a new collision
 
 
+SENSORS = ("line", "ultrasonic", "gyro", "encoders", "colour", "bumper", "camera")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What a challenge changes about a run in its world (None: the world's own)."""
+    time_limit_ms: float | None = None
+    finish_laps: int | None = None
+    finish_zone: str | None = None
+    start_pose: tuple[float, float, float] | None = None
+    jitter_mm: float = 0.0          # standard deviation of the start position, seeded
+    jitter_deg: float = 0.0         # standard deviation of the start heading, seeded
+    watches: tuple[monitors.WatchSpec, ...] = ()
+    sensors: frozenset[str] | None = None   # the sensors a program may read; None: all
+    label: str = ""                 # the challenge id, for traces and messages
+    content_hash: str = ""          # the challenge pack's hash, for traces
+
+
 class Simulation:
     """The state of one run. The student's program reaches it through a link
     (:class:`roboarena.sims.link.SimLink`); the runner, the window and the trace read it."""
 
     def __init__(self, world: World, spec: RobotSpec | None = None, seed: int = 0, start_index: int = 0,
-                 sample_period_ms: float = 10.0):
+                 sample_period_ms: float = 10.0, settings: RunSettings = RunSettings()):
         self.world = world
+        self.settings = settings
         self.spec = spec or load_spec(world.robot_kind)
         self.seed = seed
         self.noise = Noise(seed)
-        start = world.starts[start_index % len(world.starts)]
+        x, y, heading = settings.start_pose or world.starts[start_index % len(world.starts)]
+        if settings.jitter_mm or settings.jitter_deg:
+            x += settings.jitter_mm * self.noise.normal()
+            y += settings.jitter_mm * self.noise.normal()
+            heading += settings.jitter_deg * self.noise.normal()
+        start = self.start_pose = (x, y, heading)
         body_class = KitBody if self.spec.kind == "kit" else CarBody
         self.body = body_class(self.spec, start, self.noise)
         self.t_ms = 0.0
         self.pending_ms = 0.0
-        self.time_limit_ms = world.time_limit_ms
+        self.time_limit_ms = settings.time_limit_ms or world.time_limit_ms
+        self.finish_laps = world.finish_laps if settings.finish_laps is None else settings.finish_laps
+        self.finish_zone = world.finish_zone if settings.finish_zone is None else settings.finish_zone
         self.progress = 0            # counts time advances; the hang guard watches it
         self.over: str | None = None
         self.observer = None         # callable(sim) shown the run as it goes (the window)
@@ -67,7 +96,13 @@ class Simulation:
         self._wall_cells = _padded_wall_index(world, self.body.radius + half_wall + 1.0)
         self._box_half = (self.body.half_length + half_wall, self.body.half_width + half_wall)
         self.ultrasonic = UltrasonicModel(self.spec.ultrasonic, world)
-        self.camera = CameraModel(self.spec.camera, world) if self.spec.camera else None
+        # A world with traffic lights gets its own copy of the floor to show their colours on.
+        self.floor = world.floor.copy() if world.lights else world.floor
+        self.light_colours = {light.name: "" for light in world.lights}
+        self._show_lights()
+        self.camera = CameraModel(self.spec.camera, world, self.floor) if self.spec.camera else None
+        self.monitors = [monitors.build(watch, world) for watch in settings.watches]
+        self.restart_pose = self.start_pose
         if self.spec.line_array:
             side = max(1, round(self.spec.line_array.patch_mm / world.mm_per_px))
             sat = world.floor_sat
@@ -119,8 +154,21 @@ class Simulation:
                 self._record_sample()
             if self.observer is not None:
                 self.observer(self)
+        if self.world.lights:
+            self._show_lights()
         if self.t_ms >= self.time_limit_ms and self.over is None:
             self.finish("time-limit")
+
+    def _show_lights(self):
+        """Paint each traffic light's pad in its present colour (on this run's floor copy)."""
+        for light in self.world.lights:
+            colour = light.colour_at(self.t_ms)
+            if colour != self.light_colours[light.name]:
+                self.light_colours[light.name] = colour
+                x, y, w, h = light.rect
+                s = self.world.mm_per_px
+                self.floor[int(y / s):int((y + h) / s), int(x / s):int((x + w) / s)] = PALETTE[colour]
+                self.event("light", light=light.name, color=colour)
 
     def _integrate(self, seconds: float):
         body = self.body
@@ -210,12 +258,13 @@ class Simulation:
             return
         self._checkpoints += 1
         self.event("checkpoint", gate=gate.name, index=self.next_gate, lap=self._laps + 1)
+        self.restart_pose = gate.restart or (x1, y1, math.degrees(self.body.heading))
         self._aim_at_gate((self.next_gate + 1) % len(gates))
         if self.next_gate == 0:
             self._laps += 1
             self.event("lap", lap=self._laps, lap_time_s=round((self.t_ms - self.lap_start_ms) / 1000.0, 3))
             self.lap_start_ms = self.t_ms
-            if self.world.finish_laps and self._laps >= self.world.finish_laps:
+            if self.finish_laps and self._laps >= self.finish_laps:
                 self.finish("finished")
 
     def _check_zones(self, x: float, y: float):
@@ -225,11 +274,23 @@ class Simulation:
                 if inside:
                     self.zones_inside.add(zone.name)
                     self.event("zone-entered", zone=zone.name)
-                    if zone.name == self.world.finish_zone:
+                    for light in self.world.lights:
+                        if light.zone == zone.name and light.colour_at(self.t_ms) == "red":
+                            self.event("red-light", light=light.name)
+                    if zone.name == self.finish_zone:
                         self.finish("finished")
                 else:
                     self.zones_inside.discard(zone.name)
                     self.event("zone-left", zone=zone.name)
+
+    def restart_at_last_checkpoint(self):
+        """Put the robot back where it last crossed a checkpoint (or at the start), stopped."""
+        body = self.body
+        body.x, body.y = self.restart_pose[0], self.restart_pose[1]
+        body.heading = math.radians(self.restart_pose[2])
+        body.halt()
+        self.in_contact = self.bumper_pressed = False
+        self.event("restart", x=round(body.x, 1), y=round(body.y, 1), heading=round(self.restart_pose[2], 2))
 
     def finish(self, reason: str):
         """End the run: the next robot call raises RunOver(reason)."""
@@ -247,6 +308,8 @@ class Simulation:
         a, b, cmd_a, cmd_b = body.sample()
         self._samples.append((self.t_ms, body.x, body.y, math.degrees(body.heading), a, b, cmd_a, cmd_b,
                               self._line[1], self._distance[1]))
+        for monitor in self.monitors:
+            monitor.check(self)
         self.next_sample_ms = (self.t_ms // self.sample_period_ms + 1) * self.sample_period_ms
 
     # --- sensors -----------------------------------------------------------------------------------
@@ -308,7 +371,7 @@ class Simulation:
     def read_colour(self) -> str:
         self.sync()
         x, y = self.body.to_world(self.spec.colour_forward_mm, 0.0)
-        return nearest_colour(self.world.patch_rgb(x, y, 4.0))
+        return nearest_colour(self.world.patch_rgb(x, y, 4.0, self.floor))
 
     def read_bumper(self) -> bool:
         self.sync()

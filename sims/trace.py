@@ -14,7 +14,10 @@ import json
 import os
 from pathlib import Path
 
+from functools import lru_cache
+
 from roboarena import __version__
+from roboarena.errors import TraceError
 from roboarena.sims.simulation import Simulation
 
 TRACE_FORMAT = "roboarena-trace"
@@ -37,7 +40,8 @@ def header(simulation: Simulation, program_name: str = "", program_sha256: str =
         "type": "header",
         "format": TRACE_FORMAT,
         "version": TRACE_VERSION,
-        "challenge": {"id": world.name, "hash": f"sha256:{world.content_hash}"},
+        "challenge": {"id": simulation.settings.label or world.name,
+                      "hash": f"sha256:{simulation.settings.content_hash or world.content_hash}"},
         "source": "sim",
         "seed": simulation.seed,
         "program": {"name": program_name, "sha256": program_sha256},
@@ -69,6 +73,16 @@ def _sample_record(kind: str, sample: tuple) -> dict:
     return record
 
 
+def event_record(event: tuple[float, str, dict]) -> dict:
+    t_ms, name, fields = event
+    return {"type": "event", "t": round(t_ms / 1000.0, 4), "event": name, **fields}
+
+
+def end_record(simulation: Simulation) -> dict:
+    return {"type": "end", "t": round(simulation.t_ms / 1000.0, 4), "reason": simulation.over or "program-ended",
+            "samples": len(simulation.samples), "events": len(simulation.events)}
+
+
 def records(simulation: Simulation, program_name: str = "", program_sha256: str = ""):
     """The trace's records (dicts) in file order."""
     yield header(simulation, program_name, program_sha256)
@@ -77,14 +91,12 @@ def records(simulation: Simulation, program_name: str = "", program_sha256: str 
     next_event = 0
     for sample in simulation.samples:
         while next_event < len(events) and events[next_event][0] <= sample[0]:
-            t_ms, name, fields = events[next_event]
-            yield {"type": "event", "t": round(t_ms / 1000.0, 4), "event": name, **fields}
+            yield event_record(events[next_event])
             next_event += 1
         yield _sample_record(kind, sample)
-    for t_ms, name, fields in events[next_event:]:
-        yield {"type": "event", "t": round(t_ms / 1000.0, 4), "event": name, **fields}
-    yield {"type": "end", "t": round(simulation.t_ms / 1000.0, 4), "reason": simulation.over or "program-ended",
-           "samples": len(simulation.samples), "events": len(events)}
+    for event in events[next_event:]:
+        yield event_record(event)
+    yield end_record(simulation)
 
 
 def write_trace(simulation: Simulation, path: str | Path, program_name: str = "", program_sha256: str = "") -> Path:
@@ -99,10 +111,87 @@ def write_trace(simulation: Simulation, path: str | Path, program_name: str = ""
     return path
 
 
-def read_trace(path: str | Path) -> list[dict]:
-    """Every record of a trace file, in order (plain or gzipped)."""
-    path = Path(path)
-    data = path.read_bytes()
+def _trace_lines(path: Path) -> list[bytes]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TraceError("file.missing", path=str(path), hint="Give the path of a .jsonl or .jsonl.gz trace.") from None
+    except OSError as exc:
+        raise TraceError("trace.bad", path=str(path), line=0, reason=str(exc)) from None
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise TraceError("trace.bad", path=str(path), line=0, reason=f"the gzip data is damaged ({exc})") from None
+    return [line for line in data.split(b"\n") if line.strip()]
+
+
+def _parse(path: Path, number: int, line: bytes) -> dict:
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TraceError("trace.bad", path=str(path), line=number, reason=f"it is not valid JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise TraceError("trace.bad", path=str(path), line=number, reason="it is not a JSON object")
+    return record
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def _check(path: Path, number: int, record: dict):
+    error = next(iter(_validator().iter_errors(record)), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "the line"
+        raise TraceError("trace.bad", path=str(path), line=number, reason=f"{where}: {error.message}")
+
+
+def read_trace(path: str | Path, validate: bool = False) -> list[dict]:
+    """Every record of a trace file, in order (plain or gzipped); with ``validate`` each
+    line is checked against the schema and a trace without its end line is refused."""
+    path = Path(path)
+    records = [_parse(path, number, line) for number, line in enumerate(_trace_lines(path), start=1)]
+    if validate:
+        for number, record in enumerate(records, start=1):
+            _check(path, number, record)
+        _check_shape(path, records)
+    return records
+
+
+def read_events(path: str | Path) -> tuple[dict, list[dict], dict, int]:
+    """(header, event records, end record, sample count) of a trace, validated against
+    the schema, without parsing the samples (scoring reads only events): fast on long runs."""
+    path = Path(path)
+    lines = _trace_lines(path)
+    records, samples = [], 0
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(b'{"type":"sample"'):
+            samples += 1
+            continue
+        record = _parse(path, number, line)
+        _check(path, number, record)
+        records.append(record)
+    _check_shape(path, records, samples)
+    return records[0], records[1:-1], records[-1], samples
+
+
+def _check_shape(path: Path, records: list[dict], samples: int | None = None):
+    """A header first, an end last, their counts right: otherwise the trace is refused."""
+    if not records or records[0].get("type") != "header":
+        raise TraceError("trace.bad", path=str(path), line=1, reason="the first line must be the header")
+    if records[-1].get("type") != "end":
+        raise TraceError("trace.truncated", path=str(path))
+    end = records[-1]
+    events = sum(1 for r in records if r.get("type") == "event")
+    if samples is None:
+        samples = sum(1 for r in records if r.get("type") == "sample")
+    if end["events"] != events or end["samples"] != samples:
+        raise TraceError("trace.truncated", path=str(path))
+    for record in records[1:-1]:
+        if record.get("type") not in ("event", "sample"):
+            raise TraceError("trace.bad", path=str(path), line=records.index(record) + 1,
+                             reason="only sample and event lines may stand between the header and the end")

@@ -25,10 +25,12 @@ WALL_GRID_MM = 250.0         # cell size of the spatial grid the simulator keeps
 
 @dataclass(frozen=True)
 class Gate:
-    """A line segment the robot's centre crosses: checkpoints, in order, then the finish line."""
+    """A line segment the robot's centre crosses: checkpoints, in order, then the finish line.
+    ``restart`` is where a robot that makes no progress is put back after crossing it."""
     name: str
     a: tuple[float, float]
     b: tuple[float, float]
+    restart: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,26 @@ class Zone:
     def contains(self, x: float, y: float) -> bool:
         zx, zy, zw, zh = self.rect
         return zx <= x <= zx + zw and zy <= y <= zy + zh
+
+
+@dataclass(frozen=True)
+class Light:
+    """A traffic light shown as a coloured pad on the floor (where the car's camera sees
+    it), cycling through ``phases`` of (colour, ms); entering ``zone`` on red is a violation."""
+    name: str
+    rect: tuple[float, float, float, float]
+    zone: str
+    phases: tuple[tuple[str, float], ...]
+    offset_ms: float
+
+    def colour_at(self, t_ms: float) -> str:
+        cycle = sum(ms for _, ms in self.phases)
+        moment = (t_ms + self.offset_ms) % cycle
+        for colour, ms in self.phases:
+            if moment < ms:
+                return colour
+            moment -= ms
+        return self.phases[-1][0]
 
 
 @dataclass
@@ -59,6 +81,7 @@ class World:
     paths: dict[str, list[tuple[float, float]]]  # named painted paths, for measuring (lane centre, track)
     finish_laps: int
     finish_zone: str
+    lights: list[Light]
     content_hash: str
     source: Path
     floor_sat: list[list[float]] = field(default_factory=list)   # reflectance summed-area table
@@ -67,11 +90,12 @@ class World:
         self.floor_sat = summed_area(reflectance(self.floor))
         self.walls_array = np.array(self.walls, dtype=np.float64).reshape(-1, 4)
 
-    def patch_rgb(self, x: float, y: float, half_mm: float) -> tuple[int, int, int]:
+    def patch_rgb(self, x: float, y: float, half_mm: float, floor: np.ndarray | None = None) -> tuple[int, int, int]:
+        """Mean colour of the floor square centred on (x, y) (of ``floor``, a run's copy, if given)."""
         s = self.mm_per_px
         c0, c1 = max(0, int((x - half_mm) / s)), int((x + half_mm) / s) + 1
         r0, r1 = max(0, int((y - half_mm) / s)), int((y + half_mm) / s) + 1
-        patch = self.floor[r0:r1, c0:c1]
+        patch = (self.floor if floor is None else floor)[r0:r1, c0:c1]
         if patch.size == 0:
             return (0, 0, 0)
         mean = patch.reshape(-1, 3).mean(axis=0)
@@ -125,7 +149,7 @@ def parse_world(data: dict, path: Path, content_hash: str) -> World:
     top = Table(data, path, WorldError)
     top.unknown_keys({"name", "title", "robot", "width_mm", "height_mm", "mm_per_px", "time_limit_ms",
                       "background", "boundary_walls", "wall_thickness_mm", "floor_image", "paint", "walls",
-                      "obstacles", "starts", "gates", "zones", "finish"})
+                      "obstacles", "starts", "gates", "zones", "finish", "lights"})
     width = top.number("width_mm", low=200, high=50000)
     height = top.number("height_mm", low=200, high=50000)
     scale = top.number("mm_per_px", 2, low=0.5, high=50)
@@ -188,17 +212,35 @@ def parse_world(data: dict, path: Path, content_hash: str) -> World:
                          hint="Add at least one [[starts]] table with pose = [x, y, heading].")
     gates = []
     for index, item in enumerate(top.tables("gates")):
-        item.unknown_keys({"name", "from", "to"})
+        item.unknown_keys({"name", "from", "to", "restart"})
         a, b = item.point("from"), item.point("to")
-        gates.append(Gate(item.text("name", f"gate-{index}"), a[:2], b[:2]))
+        restart = item.point("restart") if "restart" in item.data else None
+        if restart is not None and len(restart) != 3:
+            item.fail("restart", list(restart), "it must be [x, y, heading] in mm and deg")
+        gates.append(Gate(item.text("name", f"gate-{index}"), a[:2], b[:2], restart))
     zones = []
     for item in top.tables("zones"):
         item.unknown_keys({"name", "rect"})
         zones.append(Zone(item.text("name"), _rect(item)))
+    zone_names = {zone.name for zone in zones}
+    lights = []
+    for item in top.tables("lights"):
+        item.unknown_keys({"name", "rect", "zone", "phases", "offset_ms"})
+        zone = item.text("zone")
+        if zone not in zone_names:
+            item.fail("zone", zone, f"no [[zones]] entry is called {zone!r}")
+        phases = item.data.get("phases")
+        if (not isinstance(phases, list) or not phases
+                or not all(isinstance(p, list) and len(p) == 2 and p[0] in ("red", "yellow", "green")
+                           and isinstance(p[1], (int, float)) and not isinstance(p[1], bool) and p[1] > 0
+                           for p in phases)):
+            item.fail("phases", phases, 'it must be a list like [["green", 5000], ["yellow", 1500], ["red", 5000]]')
+        lights.append(Light(item.text("name", f"light-{len(lights)}"), _rect(item), zone,
+                            tuple((p[0], float(p[1])) for p in phases), item.number("offset_ms", 0, low=0, high=1e7)))
     finish = top.table("finish")
     finish.unknown_keys({"laps", "zone"})
     finish_zone = finish.text("zone", "")
-    if finish_zone and finish_zone not in {zone.name for zone in zones}:
+    if finish_zone and finish_zone not in zone_names:
         finish.fail("zone", finish_zone, f"no [[zones]] entry is called {finish_zone!r}")
     finish_laps = finish.integer("laps", 0, low=0, high=1000)
     if finish_laps and not gates:
@@ -209,7 +251,7 @@ def parse_world(data: dict, path: Path, content_hash: str) -> World:
         time_limit_ms=top.number("time_limit_ms", 60000, low=100, high=3_600_000),
         floor=canvas.image, walls=walls, wall_thickness_mm=top.number("wall_thickness_mm", 12, low=1, high=500),
         starts=starts, gates=gates, zones=zones, paths=paths, finish_laps=finish_laps, finish_zone=finish_zone,
-        content_hash=content_hash, source=path,
+        lights=lights, content_hash=content_hash, source=path,
     )
 
 
