@@ -5,7 +5,8 @@ is on its left and the solid white edge line is on its right. Each time round th
 the program looks at a few rows of the camera picture, finds the two lines in each row
 and steers towards the point half-way between them. When a row near the bottom of the
 picture is white almost all the way across, that is the stop line: the car stops, stands
-still for two seconds, then drives on.
+still for two seconds, and drives on once the traffic light beside the road (a coloured
+pad on the right, just after the line) is not red.
 
 Run it:   roboarena sim road examples/lane_keeper.py
 or, without a window and with the result as JSON:
@@ -79,6 +80,15 @@ def lane_middle(white_row, yellow_row, row):
     return None                                # neither line in this row
 
 
+def red_light(picture):
+    """True if the traffic light is red: enough strongly red pixels in the picture."""
+    red = picture[:, :, 0].astype(int)
+    green = picture[:, :, 1].astype(int)
+    blue = picture[:, :, 2].astype(int)
+    strongly_red = (red > 170) & (green < 90) & (blue < 90)
+    return strongly_red.sum() > 20
+
+
 def stop_line_ahead(white):
     """True if one of the bottom rows is white almost all the way across."""
     for row in STOP_ROWS:
@@ -100,6 +110,8 @@ while car.running:
     if car.encoders[0] >= ignore_stop_line_until and stop_line_ahead(white):
         car.stop()
         car.wait(STOP_TIME_MS)                 # the car rolls to a stop, then stands still
+        while car.running and red_light(car.camera.frame()):
+            car.wait(100)                      # red: keep waiting
         # The stop line is still in the picture: don't stop for it again in the next metre.
         ignore_stop_line_until = car.encoders[0] + 1000 * counts_per_mm
 

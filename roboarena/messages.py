@@ -269,6 +269,26 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Wrote {pages} A4 pages to {path}. Print at 100 % (no \"fit to page\") and join the pages at the marks.",
         "zh": "已将 {pages} 页 A4 写入 {path}。请按 100% 比例打印（不要“适合页面”），并按标记拼接各页。",
     },
+    "print.page": {
+        "en": "{id} {version} · row {row} of {rows}, column {column} of {columns} · page {page} of {pages}",
+        "zh": "{id} {version} · 第 {row} 行（共 {rows} 行），第 {column} 列（共 {columns} 列）· 第 {page} 页（共 {pages} 页）",
+    },
+    "print.scale": {
+        "en": "check: this bar must measure {mm} mm",
+        "zh": "检查：这条线必须正好是 {mm} 毫米",
+    },
+    "print.join": {
+        "en": "Trim each page's left and top edges at the picture, lay them on the dashed lines of the pages to the left and above, and tape.",
+        "zh": "沿图片边缘剪掉每页的左边和上边，把剪好的边对齐左边和上面那一页的虚线，再用胶带粘好。",
+    },
+    "print.cannot_write": {
+        "en": "cannot be written ({reason})",
+        "zh": "无法写入（{reason}）",
+    },
+    "print.cannot_write_hint": {
+        "en": "Choose a file in a folder you can write to, for example --out field.pdf.",
+        "zh": "请选择一个可以写入的文件夹中的文件，例如 --out field.pdf。",
+    },
     "seeds.running": {"en": "Running {challenge}", "zh": "正在运行 {challenge}"},
     "seeds.title": {
         "en": "{challenge} · {program} · {seeds} seeds",

@@ -59,3 +59,27 @@ def test_lane_keeper_without_the_stop_does_not_stop(run_sim, tmp_path):
     program.write_text(source)
     simulation = run_sim(program, "road", 0).simulation
     assert not [s for s in simulation.samples if s[4] == 0.0 and 2300 <= s[1] <= 2660]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lane_keeper_succeeds_at_lane_keeping_and_waits_for_the_light(run_sim, seed):
+    from roboarena.cli import score_of
+
+    result = run_sim(EXAMPLES / "lane_keeper.py", "lane-keeping", seed)
+    score = score_of(result.simulation)
+    assert score.success and score.counts.get("red-light", 0) == 0 and score.counts.get("off-path", 0) == 0
+    # It waited at the line for the light to turn green (red for the first 8 s).
+    moved_on = min(e[0] for e in result.simulation.events if e[1] == "zone-entered" and e[2]["zone"] == "junction")
+    assert moved_on >= 8000
+
+
+def test_a_car_that_runs_the_red_light_scores_less_and_fails(run_sim, tmp_path):
+    from roboarena.cli import score_of
+
+    source = (EXAMPLES / "lane_keeper.py").read_text().replace("and red_light(car.camera.frame())", "and False")
+    program = tmp_path / "runs_red.py"
+    program.write_text(source)
+    careless = score_of(run_sim(program, "lane-keeping", 0).simulation)
+    careful = score_of(run_sim(EXAMPLES / "lane_keeper.py", "lane-keeping", 0).simulation)
+    assert careless.counts.get("red-light") == 1 and not careless.success
+    assert careful.score > careless.score

@@ -60,3 +60,21 @@ def test_a_car_trace_records_speed_and_steering(tmp_path, write_program):
     samples = [r for r in read_trace(out) if r["type"] == "sample"]
     assert samples[-1]["cmd"] == {"speed": 400.0, "steer": 10.0}
     assert samples[-1]["speed"] > 300 and samples[-1]["pose"][2] > 20   # it turned left
+
+
+def test_the_fast_event_check_agrees_with_the_schema():
+    from roboarena.errors import TraceError
+    from roboarena.sims.trace import _check, _check_event
+
+    cases = [{"type": "event", "t": 1.5, "event": "lap", "lap": 1}, {"type": "event", "t": -1, "event": "lap"},
+             {"type": "event", "t": "1", "event": "lap"}, {"type": "event", "t": 1, "event": ""},
+             {"type": "event", "t": 1}, {"type": "sample", "t": 1, "event": "x"}, {"type": "event", "t": True, "event": "a"}]
+    for record in cases:
+        outcomes = []
+        for check in (_check, _check_event):
+            try:
+                check("trace.jsonl", 1, record)
+                outcomes.append(True)
+            except TraceError:
+                outcomes.append(False)
+        assert outcomes[0] == outcomes[1], record
