@@ -28,7 +28,8 @@ PACKS_DIR = Path(__file__).parent / "packs"
 
 # Events the simulator produces; a pack may add referee / timing-gate events for hardware runs.
 SIM_EVENTS = ("start", "checkpoint", "lap", "zone-entered", "zone-left", "collision", "led", "beep", "finish", "end",
-              "off-path", "on-path", "stop-held", "no-progress", "restart", "light", "red-light")
+              "off-path", "on-path", "stop-held", "no-progress", "restart", "light", "red-light", "contact", "out",
+              "opponent-out", "draw")
 RULE_KINDS = ("event", "time-bonus", "time-penalty", "success", "multiplier")
 RANKING_MODES = ("best", "sum-best", "mean")
 _MATCH = re.compile(r"^\s*([a-z][a-z0-9-]*)\s*(?:\((.*)\))?\s*$")
@@ -172,7 +173,7 @@ def parse_challenge(data: dict, path: Path) -> Challenge:
     folder = path.parent
     top = Table(data, path, ChallengeError)
     top.unknown_keys({"id", "version", "title", "instructions", "robot", "sensors", "world", "time_limit_ms", "start",
-                      "finish", "watch", "rules", "success", "tie_break", "ranking", "min_score", "referee_events"})
+                      "finish", "watch", "rules", "success", "tie_break", "ranking", "min_score", "referee_events", "match"})
     challenge_id = top.text("id", folder.name)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", challenge_id):
         top.fail("id", challenge_id, "it must be lower-case letters, digits and dashes, like line-follow")
@@ -203,6 +204,20 @@ def parse_challenge(data: dict, path: Path) -> Challenge:
     finish_laps = finish.integer("laps", low=0, high=1000) if "laps" in finish.data else None
     if finish_laps and not world.gates:
         finish.fail("laps", finish_laps, "the world has no gates to count laps with")
+
+    match = top.table("match")
+    match.unknown_keys({"robots", "opponent", "out_zone"})
+    robots = match.integer("robots", 1, low=1, high=4)
+    opponent = match.text("opponent", "")
+    if robots > 1 and not opponent:
+        match.fail("opponent", opponent, "a match needs the program the other robots run: an example name or a file here")
+    if opponent and not _opponent_path(folder, opponent).is_file():
+        match.fail("opponent", opponent, f"there is no example or file {opponent!r} (looked in {folder} and the examples)")
+    if robots > len(world.starts):
+        match.fail("robots", robots, f"the world has only {len(world.starts)} start poses")
+    out_zone = match.text("out_zone", "")
+    if out_zone and out_zone not in zones:
+        match.fail("out_zone", out_zone, f"the world has no zone {out_zone!r}")
 
     watches = []
     for item in top.tables("watch"):
@@ -283,7 +298,8 @@ def parse_challenge(data: dict, path: Path) -> Challenge:
             time_limit_ms=top.number("time_limit_ms", low=100, high=3_600_000) if "time_limit_ms" in top.data else None,
             finish_laps=finish_laps, finish_zone=finish_zone, start_pose=pose,
             jitter_mm=start.number("jitter_mm", 0, low=0, high=500), jitter_deg=start.number("jitter_deg", 0, low=0, high=180),
-            watches=tuple(watches), sensors=frozenset(sensors_value), label=challenge_id,
+            watches=tuple(watches), sensors=frozenset(sensors_value), label=challenge_id, out_zone=out_zone,
+            robots=robots, opponent=str(_opponent_path(folder, opponent)) if opponent else "",
             content_hash=_pack_hash(folder, world)),
         rules=tuple(rules), success=success, tie_break=tie_break, ranking_mode=mode,
         ranking_count=ranking.integer("count", 3, low=1, high=1000), min_score=top.number("min_score", 0, low=-1e9, high=1e9),
@@ -291,6 +307,16 @@ def parse_challenge(data: dict, path: Path) -> Challenge:
     )
     _check_fit(challenge, path)
     return challenge
+
+
+def _opponent_path(folder: Path, name: str) -> Path:
+    """A program in the pack folder, else a shipped example of that name."""
+    local = folder / name
+    if local.is_file():
+        return local
+    from importlib.resources import files
+
+    return Path(str(files("roboarena.examples") / name))
 
 
 def _list(table: Table, key: str) -> list:

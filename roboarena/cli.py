@@ -19,7 +19,8 @@ from roboarena.messages import current_language, render
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 # The example programs `roboarena demo` runs, each in the world it was written for.
-DEMO_RUNS = [("line-follow", "line_follower.py"), ("maze", "wall_follower.py"), ("lane-keeping", "lane_keeper.py")]
+DEMO_RUNS = [("line-follow", "line_follower.py"), ("rescue-line", "rescue_line.py"), ("maze", "wall_follower.py"),
+             ("lane-keeping", "lane_keeper.py"), ("sumo", "sumo_pusher.py")]
 
 
 def _console(stderr: bool = False):
@@ -57,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seeds", type=_count, metavar="N", help="run N seeds from --seed on, headless, and report "
                                                                "the score distribution and the ranking score")
     sim.add_argument("--robot", help="robot spec: a built-in name (kit, car) or a .toml file")
+    sim.add_argument("--opponent", metavar="PROGRAM.py", help="in a match (sumo): the other robot's program "
+                                                             "(default: the challenge's sparring partner)")
     sim.add_argument("--headless", action="store_true", help="no window; run as fast as possible")
     sim.add_argument("--speed", default="1", choices=("1", "4", "max"), help="window pacing (default 1x)")
     sim.add_argument("--trace", metavar="OUT", help="write the run trace (.jsonl, or .jsonl.gz)")
@@ -137,6 +140,8 @@ def cmd_sim(args) -> int:
 
         return cmd_sim_seeds(args)
     simulation = prepare(args.challenge, seed=args.seed, robot=args.robot)
+    if simulation.settings.robots > 1:
+        return cmd_match(args)
     viewer = None
     if not args.headless:
         from roboarena.sims.view import NoDisplay, Viewer
@@ -174,6 +179,33 @@ def cmd_sim(args) -> int:
     return EXIT_OK
 
 
+def cmd_match(args) -> int:
+    """A bout of several robots (sumo): headless, the first robot's result and score."""
+    from roboarena.sims.runner import run_challenge
+
+    try:
+        result = run_challenge(args.challenge, args.program, seed=args.seed, robot=args.robot, opponent=args.opponent)
+    except ProgramError as exc:
+        if exc.simulation is not None:
+            _write_outputs(args, exc.simulation, exc.program_sha256)
+        raise
+    simulation = result.simulation
+    written = _write_outputs(args, simulation, result.program_sha256)
+    score = score_of(simulation)
+    if args.json:
+        print(json.dumps(result.as_dict() | written | score.as_dict(), ensure_ascii=False))
+        return EXIT_OK
+    console = _console()
+    console.print(render("result.title", world=simulation.settings.label, program=result.program, seed=result.seed),
+                  style="bold")
+    console.print(render("result.score", score=score.as_dict()["score"],
+                         explanation=score.explanation[current_language()]), style="bold")
+    for key, message in (("trace", "result.trace_written"), ("png", "result.png_written")):
+        if key in written:
+            console.print(render(message, path=written[key]))
+    return EXIT_OK
+
+
 def score_of(simulation):
     """The run's score when it ran a challenge (None in a plain world)."""
     if not simulation.settings.label:
@@ -208,14 +240,14 @@ def cmd_demo(args) -> int:
     from rich.progress import Progress
     from rich.table import Table
 
-    from roboarena.sims.runner import prepare, run_program
+    from roboarena.sims.runner import run_challenge
 
     rows = []
     with Progress(console=_console(stderr=True), transient=True, disable=args.json) as progress:
         task = progress.add_task(render("demo.running"), total=len(DEMO_RUNS))
         for challenge, program in DEMO_RUNS:
             progress.update(task, description=f"{render('demo.running')} {program}")
-            result = run_program(example_path(program), prepare(challenge, seed=0))
+            result = run_challenge(challenge, example_path(program), seed=0)
             rows.append((challenge, result, score_of(result.simulation)))
             progress.advance(task)
     if args.json:

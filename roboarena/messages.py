@@ -285,6 +285,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "cannot be written ({reason})",
         "zh": "无法写入（{reason}）",
     },
+    "print.not_a_folder": {
+        "en": "{path} is a file, not a folder",
+        "zh": "{path} 是文件，不是文件夹",
+    },
     "print.cannot_write_hint": {
         "en": "Choose a file in a folder you can write to, for example --out field.pdf.",
         "zh": "请选择一个可以写入的文件夹中的文件，例如 --out field.pdf。",

@@ -10,21 +10,27 @@ URL form: ``sim://WORLD?seed=N&robot=SPEC&start=K`` (WORLD a built-in name or a 
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from roboarena.errors import BadArgument, ConnectError
 from roboarena.messages import render
 from roboarena.sims.simulation import Simulation
 
-_offered: list[Simulation] = []   # a simulation the runner prepared for the next Robot() / Car()
+# The simulation the runner prepared for the next Robot() / Car() of each thread: a match
+# runs one program per thread, each attaching to its own robot.
+_offered: dict[int, Simulation] = {}
 
 
-def offer(simulation: Simulation | None):
-    """Make ``simulation`` the one the program's next ``Robot()`` or ``Car()`` attaches to
-    (the runner builds it first, so it can watch and record it); None withdraws it."""
-    _offered.clear()
-    if simulation is not None:
-        _offered.append(simulation)
+def offer(simulation: Simulation | None, thread_id: int | None = None):
+    """Make ``simulation`` the one the next ``Robot()`` or ``Car()`` in that thread (this
+    one by default) attaches to: the runner builds it first, so it can watch and record
+    it. None withdraws it."""
+    thread_id = threading.get_ident() if thread_id is None else thread_id
+    if simulation is None:
+        _offered.pop(thread_id, None)
+    else:
+        _offered[thread_id] = simulation
 
 
 def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
@@ -78,7 +84,7 @@ class SimLink:
 
     @classmethod
     def open(cls, url: str) -> "SimLink":
-        simulation = _offered.pop() if _offered else simulation_from_url(url)
+        simulation = _offered.pop(threading.get_ident(), None) or simulation_from_url(url)
         return cls(simulation)
 
     @property

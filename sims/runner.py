@@ -9,6 +9,7 @@ would run it, with ``ROBOARENA_URL`` pointing at a simulation the runner has pre
 from __future__ import annotations
 
 import _thread
+import ctypes
 import hashlib
 import linecache
 import os
@@ -135,8 +136,33 @@ def _program_error(exc: BaseException, program: Path) -> ProgramError:
     return ProgramError("program.exception", path=program.name, line=line, code=code, error=error, hint=hint)
 
 
+def run_challenge(target: str, program: str | Path, seed: int = 0, robot: str | None = None,
+                  opponent: str | Path | None = None) -> RunResult:
+    """Run ``program`` in ``target``; in a match, against ``opponent`` (default: the
+    challenge's sparring program). The result is the first robot's; a failing opponent
+    only stops its own robot."""
+    first = prepare(target, seed=seed, robot=robot)
+    if first.settings.robots == 1:
+        return run_program(program, first)
+    simulations = [first] + prepare_match(target, seed=seed, robot=robot)[1:]
+    opponents = [opponent or first.settings.opponent] * (first.settings.robots - 1)
+    outcomes = run_match([program, *opponents], simulations)
+    if isinstance(outcomes[0], ProgramError):
+        raise outcomes[0]
+    return outcomes[0]
+
+
+def prepare_match(target: str, seed: int = 0, robot: str | RobotSpec | None = None) -> list[Simulation]:
+    """One simulation per robot of a challenge with several robots (robot i at start i).
+    Each robot draws its noise from its own generator, seeded from the run's seed."""
+    first = prepare(target, seed=seed, robot=robot)
+    others = [prepare(target, seed=seed, robot=robot, start_index=index, noise_stream=index)
+              for index in range(1, first.settings.robots)]
+    return [first, *others]
+
+
 def prepare(target: str | World, seed: int = 0, robot: str | RobotSpec | None = None,
-            start_index: int = 0) -> Simulation:
+            start_index: int = 0, noise_stream: int = 0) -> Simulation:
     """A fresh simulation of a challenge (by id or pack folder: its world, limits, start
     jitter and monitors) or of a plain world (by name or folder)."""
     spec = load_spec(robot) if isinstance(robot, str) else robot
@@ -146,9 +172,98 @@ def prepare(target: str | World, seed: int = 0, robot: str | RobotSpec | None = 
         if find_pack(target) is not None:
             challenge = load_challenge(target)
             return Simulation(challenge.world, spec or load_spec(challenge.robot), seed=seed,
-                              start_index=start_index, settings=challenge.settings)
+                              start_index=start_index, settings=challenge.settings, noise_stream=noise_stream)
         target = load_world(target)
-    return Simulation(target, spec, seed=seed, start_index=start_index)
+    return Simulation(target, spec, seed=seed, start_index=start_index, noise_stream=noise_stream)
+
+
+class _Hung(BaseException):
+    """Raised inside a match program's thread that keeps the world waiting without a call."""
+
+
+def run_match(programs: list[str | Path], simulations: list[Simulation],
+              hang_guard_s: float = HANG_GUARD_S) -> list[RunResult | ProgramError]:
+    """Several programs, each driving its own robot in one arena (a sumo bout), each in its
+    own thread. Returns, per robot, its RunResult or the ProgramError its program ended with
+    (one program failing does not stop the bout: its robot just stops)."""
+    from roboarena.sims.arena import Arena
+
+    arena = Arena(simulations)
+    paths = [Path(p).resolve() for p in programs]
+    compiled = [compile_program(path) for path in paths]
+    outcomes: list = [None] * len(simulations)
+    hung = [False] * len(simulations)
+
+    def play(index: int):
+        simulation, path, (code, _) = simulations[index], paths[index], compiled[index]
+        link.offer(simulation)
+        try:
+            exec(code, {"__name__": "__main__", "__file__": str(path), "__builtins__": __builtins__})
+        except RunOver:
+            pass
+        except _Hung as exc:
+            found = _student_frame(exc.__traceback__, path)
+            outcomes[index] = ProgramError("program.hang", seconds=hang_guard_s, path=path.name,
+                                           line=found[0] if found else "?")
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                outcomes[index] = _program_error(exc, path)
+        except Exception as exc:  # noqa: BLE001 - reported per robot, the bout goes on
+            outcomes[index] = _program_error(exc, path)
+        finally:
+            link.offer(None)
+            arena.leave(simulation)
+
+    saved = (list(sys.argv), list(sys.path), os.environ.get("ROBOARENA_URL"))
+    sys.path.insert(0, str(paths[0].parent))
+    os.environ["ROBOARENA_URL"] = f"sim://{simulations[0].settings.label or simulations[0].world.name}"
+    started = time.perf_counter()
+    threads = [threading.Thread(target=play, args=(i,), name=f"roboarena-robot-{i}", daemon=True)
+               for i in range(len(simulations))]
+    try:
+        for thread in threads:
+            thread.start()
+        seen, since = arena.progress, time.monotonic()
+        while any(thread.is_alive() for thread in threads):
+            threads[0].join(0.05) if threads[0].is_alive() else next(t for t in threads if t.is_alive()).join(0.05)
+            if arena.progress != seen:
+                seen, since = arena.progress, time.monotonic()
+            elif time.monotonic() - since > hang_guard_s:
+                # The world waits for a program that makes no robot call: stop that program.
+                for index, thread in enumerate(threads):
+                    if thread.is_alive() and index in arena.running and index not in arena.waiting and not hung[index]:
+                        hung[index] = True
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(_Hung))
+                since = time.monotonic()
+    finally:
+        sys.argv, sys.path[:] = saved[0], saved[1]
+        if saved[2] is None:
+            os.environ.pop("ROBOARENA_URL", None)
+        else:
+            os.environ["ROBOARENA_URL"] = saved[2]
+    wall = time.perf_counter() - started
+    for index, simulation in enumerate(simulations):
+        if simulation.over is None:
+            simulation.finish("error" if outcomes[index] is not None else "program-ended")
+        if outcomes[index] is not None:
+            outcomes[index].simulation = simulation
+            outcomes[index].program_sha256 = compiled[index][1]
+        else:
+            outcomes[index] = _result(simulation, paths[index], compiled[index][1], wall)
+    return outcomes
+
+
+def _result(simulation: Simulation, program: Path, digest: str, wall: float) -> RunResult:
+    counts: dict[str, int] = {}
+    for _, name, _ in simulation.events:
+        counts[name] = counts.get(name, 0) + 1
+    return RunResult(
+        world=simulation.world.name, program=program.name, seed=simulation.seed, outcome=simulation.over,
+        sim_time_s=simulation.t_ms / 1000.0, wall_time_s=wall, laps=simulation.laps,
+        checkpoints=simulation.checkpoints, collisions=simulation.collisions,
+        distance_mm=simulation.distance_driven_mm(), program_sha256=digest, event_counts=counts,
+        simulation=simulation,
+    )
 
 
 def run_program(program: str | Path, simulation: Simulation, hang_guard_s: float = HANG_GUARD_S) -> RunResult:
@@ -196,15 +311,5 @@ def run_program(program: str | Path, simulation: Simulation, hang_guard_s: float
         failure.simulation = simulation
         failure.program_sha256 = digest
         raise failure
-    simulation.sync()
     simulation.finish("program-ended")
-    counts: dict[str, int] = {}
-    for _, name, _ in simulation.events:
-        counts[name] = counts.get(name, 0) + 1
-    return RunResult(
-        world=simulation.world.name, program=program.name, seed=simulation.seed, outcome=simulation.over,
-        sim_time_s=simulation.t_ms / 1000.0, wall_time_s=wall, laps=simulation.laps,
-        checkpoints=simulation.checkpoints, collisions=simulation.collisions,
-        distance_mm=simulation.distance_driven_mm(), program_sha256=digest, event_counts=counts,
-        simulation=simulation,
-    )
+    return _result(simulation, program, digest, wall)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from roboarena.errors import RunOver
 from roboarena.sims import monitors
 from roboarena.sims.bodies import CarBody, KitBody, Noise, nearest_colour
@@ -42,6 +44,9 @@ class RunSettings:
     jitter_deg: float = 0.0         # standard deviation of the start heading, seeded
     watches: tuple[monitors.WatchSpec, ...] = ()
     sensors: frozenset[str] | None = None   # the sensors a program may read; None: all
+    out_zone: str = ""              # leaving this zone ends the run (a sumo ring)
+    robots: int = 1                 # robots in the world, each with its own program (a sumo bout: 2)
+    opponent: str = ""              # the program the other robots run unless told otherwise
     label: str = ""                 # the challenge id, for traces and messages
     content_hash: str = ""          # the challenge pack's hash, for traces
 
@@ -51,12 +56,13 @@ class Simulation:
     (:class:`roboarena.sims.link.SimLink`); the runner, the window and the trace read it."""
 
     def __init__(self, world: World, spec: RobotSpec | None = None, seed: int = 0, start_index: int = 0,
-                 sample_period_ms: float = 10.0, settings: RunSettings = RunSettings()):
+                 sample_period_ms: float = 10.0, settings: RunSettings = RunSettings(), noise_stream: int = 0):
         self.world = world
         self.settings = settings
         self.spec = spec or load_spec(world.robot_kind)
         self.seed = seed
-        self.noise = Noise(seed)
+        # Robot 0 of a run draws from the seed itself; the others of a match from their own streams.
+        self.noise = Noise(seed if noise_stream == 0 else [seed, noise_stream])
         x, y, heading = settings.start_pose or world.starts[start_index % len(world.starts)]
         if settings.jitter_mm or settings.jitter_deg:
             x += settings.jitter_mm * self.noise.normal()
@@ -73,6 +79,10 @@ class Simulation:
         self.progress = 0            # counts time advances; the hang guard watches it
         self.over: str | None = None
         self.observer = None         # callable(sim) shown the run as it goes (the window)
+        self.arena = None            # the Arena when robots share the world (sumo), else None
+        self.others: list[Simulation] = []   # the other robots in the arena
+        self.robot_index = 0
+        self.robot_contact = False   # touching another robot (one contact event per touch)
         self.paused = False          # the window holds the run; the hang guard waits meanwhile
         self.sample_period_ms = sample_period_ms
         self.next_sample_ms = 0.0
@@ -128,6 +138,9 @@ class Simulation:
         if self.over is not None:
             raise RunOver(self.over)
         self.progress += 1
+        if self.arena is not None:
+            self.arena.advance(self, ms)     # the world moves when every robot has asked it to
+            return
         self.pending_ms += ms
         if self.t_ms + self.pending_ms >= self.time_limit_ms or self.observer is not None:
             self.sync()
@@ -182,8 +195,12 @@ class Simulation:
             elapsed += step
             self.t_ms = start_ms + elapsed * 1000.0     # events inside the step carry its time
             # Most steps are nowhere near a wall: one dict lookup says so.
-            if wall_cells.get((int(x // WALL_GRID_MM), int(y // WALL_GRID_MM))):
+            if self.others or wall_cells.get((int(x // WALL_GRID_MM), int(y // WALL_GRID_MM))):
                 blocked = self._contact(x, y, heading)
+                if blocked is not None and blocked[0] == "robot" and self._push(blocked[2], x - body.x, y - body.y):
+                    blocked = None      # shoved the other robot along: this step goes through
+                elif self.robot_contact and (blocked is None or blocked[0] != "robot"):
+                    self.robot_contact = False
                 if blocked is not None:
                     self._touch(x, y, heading, state, blocked)
                     continue
@@ -230,24 +247,60 @@ class Simulation:
         if not self.in_contact:
             self.in_contact = True
             self.contact_at = (body.x, body.y)
-            self._collisions += 1
-            self.event("collision", wall=blocked[0], x=round(body.x, 1), y=round(body.y, 1), front=blocked[1])
+            if blocked[0] == "robot":   # robots meeting is the point of sumo, not a crash
+                if not self.robot_contact:
+                    self.robot_contact = True
+                    self.event("contact", robot=blocked[2].robot_index, front=blocked[1])
+            else:
+                self._collisions += 1
+                self.event("collision", wall=blocked[0], x=round(body.x, 1), y=round(body.y, 1), front=blocked[1])
 
     def _contact(self, x: float, y: float, heading: float):
-        """(wall index, hit at the front) if the body at this pose overlaps a wall, else None."""
+        """(wall index, hit at the front) if the body at this pose overlaps a wall, or
+        ("robot", hit at the front, other simulation) if it overlaps another robot; else None."""
         cell = self._wall_cells.get((int(x // WALL_GRID_MM), int(y // WALL_GRID_MM)))
-        if not cell:
+        if not cell and not self.others:
             return None
         c, s = math.cos(heading), math.sin(heading)
         half_x, half_y = self._box_half
         walls = self.world.walls
-        for index in cell:
+        for index in cell or ():
             ax, ay, bx, by = walls[index]
             ax, ay, bx, by = ax - x, ay - y, bx - x, by - y
             hit = segment_hits_box(ax * c + ay * s, -ax * s + ay * c, bx * c + by * s, -bx * s + by * c, half_x, half_y)
             if hit is not None:
                 return index, hit > 0.0
+        # Another robot: its four edges against this body's box (in this body's frame).
+        for other in self.others:
+            if math.hypot(other.body.x - x, other.body.y - y) > self.body.radius + other.body.radius:
+                continue
+            corners = other.body.corners()
+            for (ax, ay), (bx, by) in zip(corners, corners[1:] + corners[:1]):
+                ax, ay, bx, by = ax - x, ay - y, bx - x, by - y
+                hit = segment_hits_box(ax * c + ay * s, -ax * s + ay * c, bx * c + by * s, -bx * s + by * c,
+                                       self.body.half_length, self.body.half_width)
+                if hit is not None:
+                    return "robot", hit > 0.0, other
         return None
+
+    def _push(self, other: "Simulation", dx: float, dy: float) -> bool:
+        """This robot's step runs into ``other``: shove it along by the same displacement
+        (its wheels skid), unless a wall or a third robot stops it. A kinematic push: the
+        robot that drives into the other moves it; two pushing head-on cancel out."""
+        body = other.body
+        x, y = body.x + dx, body.y + dy
+        blocked = other._contact(x, y, body.heading)
+        if blocked is not None and not (blocked[0] == "robot" and blocked[2] is self):
+            return False
+        if not self.robot_contact:
+            self.robot_contact = True
+            self.event("contact", robot=other.robot_index, front=True)
+        old_x, old_y = body.x, body.y
+        body.x, body.y = x, y
+        if other.world.zones:
+            other._check_zones(x, y)
+        other._check_gates(old_x, old_y, x, y)
+        return True
 
     def _check_gates(self, x0: float, y0: float, x1: float, y1: float):
         gates = self.world.gates
@@ -277,11 +330,18 @@ class Simulation:
                     for light in self.world.lights:
                         if light.zone == zone.name and light.colour_at(self.t_ms) == "red":
                             self.event("red-light", light=light.name)
-                    if zone.name == self.finish_zone:
+                    # A finish zone ends the run once every checkpoint has been crossed (no short cuts).
+                    if zone.name == self.finish_zone and self._checkpoints >= len(self.world.gates):
                         self.finish("finished")
                 else:
                     self.zones_inside.discard(zone.name)
                     self.event("zone-left", zone=zone.name)
+                    if zone.name == self.settings.out_zone:     # pushed or driven out of the ring
+                        self.event("out", zone=zone.name)
+                        if self.arena is not None:
+                            self.arena.robot_out(self)
+                        else:
+                            self.finish("finished")
 
     def restart_at_last_checkpoint(self):
         """Put the robot back where it last crossed a checkpoint (or at the start), stopped."""
@@ -347,7 +407,14 @@ class Simulation:
             self.sync()
             body = self.body
             x, y = body.to_world(sonar.forward_mm, 0.0)
-            value = self.ultrasonic.measure(x, y, body.heading)
+            others = None
+            if self.others:   # the other robots echo too
+                edges = []
+                for other in self.others:
+                    corners = other.body.corners()
+                    edges += [(a[0], a[1], b[0], b[1]) for a, b in zip(corners, corners[1:] + corners[:1])]
+                others = np.array(edges)
+            value = self.ultrasonic.measure(x, y, body.heading, others)
             if value < sonar.max_mm:
                 value = min(sonar.max_mm, max(sonar.min_mm, value + sonar.noise_mm * self.noise.normal()))
             self._distance = (self.t_ms, float(round(value)))

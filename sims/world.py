@@ -35,10 +35,15 @@ class Gate:
 
 @dataclass(frozen=True)
 class Zone:
+    """A rectangle, or a circle (a sumo ring) with ``rect`` its bounding box."""
     name: str
     rect: tuple[float, float, float, float]  # x, y, w, h
+    circle: tuple[float, float, float] | None = None   # centre x, y and radius
 
     def contains(self, x: float, y: float) -> bool:
+        if self.circle is not None:
+            cx, cy, radius = self.circle
+            return (x - cx) ** 2 + (y - cy) ** 2 <= radius * radius
         zx, zy, zw, zh = self.rect
         return zx <= x <= zx + zw and zy <= y <= zy + zh
 
@@ -220,8 +225,15 @@ def parse_world(data: dict, path: Path, content_hash: str) -> World:
         gates.append(Gate(item.text("name", f"gate-{index}"), a[:2], b[:2], restart))
     zones = []
     for item in top.tables("zones"):
-        item.unknown_keys({"name", "rect"})
-        zones.append(Zone(item.text("name"), _rect(item)))
+        item.unknown_keys({"name", "rect", "circle"})
+        if "circle" in item.data:
+            circle = item.point("circle")
+            if len(circle) != 3 or circle[2] <= 0:
+                item.fail("circle", item.data["circle"], "it must be [x, y, radius] in mm, the radius more than 0")
+            cx, cy, radius = circle
+            zones.append(Zone(item.text("name"), (cx - radius, cy - radius, 2 * radius, 2 * radius), (cx, cy, radius)))
+        else:
+            zones.append(Zone(item.text("name"), _rect(item)))
     zone_names = {zone.name for zone in zones}
     lights = []
     for item in top.tables("lights"):
