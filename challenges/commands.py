@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from roboarena.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, _console
+from roboarena.errors import ProgramError
 from roboarena.messages import current_language, render
 
 
@@ -48,7 +49,7 @@ def _print_score(console, score):
 
 def cmd_verify(args) -> int:
     """Re-run the program with the trace's challenge and seed; compare line by line."""
-    from roboarena.sims.runner import compile_program, prepare, run_program
+    from roboarena.sims.runner import compile_program, run_challenge
     from roboarena.sims.trace import read_trace, records
 
     recorded = read_trace(args.trace, validate=True)
@@ -58,12 +59,12 @@ def cmd_verify(args) -> int:
         return _verify_report(args, False, render("verify.other_program", program=args.program), None)
     if header["source"] != "sim":
         return _verify_report(args, False, render("verify.not_sim", source=header["source"]), None)
-    simulation = prepare(header["challenge"]["id"], seed=header["seed"] or 0)
     try:
-        run_program(args.program, simulation)
-    except Exception as exc:  # noqa: BLE001 - a failed re-run is a divergence too; the trace says how it ended
-        if getattr(exc, "simulation", None) is None:
+        simulation = run_challenge(header["challenge"]["id"], args.program, seed=header["seed"] or 0).simulation
+    except ProgramError as exc:   # a failed re-run is compared too: the trace says how it ended
+        if exc.simulation is None:
             raise
+        simulation = exc.simulation
     # Through JSON and back, as the recorded lines went: tuples become lists, and so on.
     rerun = [json.loads(json.dumps(record)) for record in records(simulation, header["program"].get("name", ""), digest)]
     for number, (old, new) in enumerate(zip(recorded, rerun), start=1):
@@ -150,20 +151,20 @@ def cmd_sim_seeds(args) -> int:
     from roboarena.challenges.pack import load_challenge
     from roboarena.challenges.results import score_simulation
     from roboarena.challenges.scoring import distribution, ranking_score
-    from roboarena.sims.runner import prepare, run_program
+    from roboarena.sims.runner import prepare, run_challenge
 
     first = prepare(args.challenge, seed=args.seed, robot=args.robot)
     if not first.settings.label:
         return _needs_challenge(args)
     challenge = load_challenge(first.settings.label)
+    opponent = getattr(args, "opponent", None)
     runs, scores = [], []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task(render("seeds.running", challenge=challenge.id), total=args.seeds)
         for seed in range(args.seed, args.seed + args.seeds):
-            simulation = first if seed == args.seed else prepare(args.challenge, seed=seed, robot=args.robot)
-            result = run_program(args.program, simulation)
-            score = score_simulation(challenge, simulation)
+            result = run_challenge(args.challenge, args.program, seed=seed, robot=args.robot, opponent=opponent)
+            score = score_simulation(challenge, result.simulation)
             scores.append(score)
             runs.append({"seed": seed, "score": score.as_dict()["score"], "success": score.success,
                          "outcome": score.outcome, "time_s": score.time_s, "collisions": result.collisions})

@@ -133,17 +133,16 @@ def _report(exc: RoboarenaError, as_json: bool):
 
 
 def cmd_sim(args) -> int:
-    from roboarena.sims.runner import prepare, run_program
+    from roboarena.sims.runner import prepare, run_challenge, run_program
 
     if args.seeds:
         from roboarena.challenges.commands import cmd_sim_seeds
 
         return cmd_sim_seeds(args)
     simulation = prepare(args.challenge, seed=args.seed, robot=args.robot)
-    if simulation.settings.robots > 1:
-        return cmd_match(args)
+    match = simulation.settings.robots > 1       # a bout of several robots (sumo): no window yet
     viewer = None
-    if not args.headless:
+    if not args.headless and not match:
         from roboarena.sims.view import NoDisplay, Viewer
 
         try:
@@ -151,7 +150,11 @@ def cmd_sim(args) -> int:
         except NoDisplay:
             _console(stderr=True).print(render("window.none"))
     try:
-        result = run_program(args.program, simulation)
+        if match:
+            result = run_challenge(args.challenge, args.program, seed=args.seed, robot=args.robot,
+                                   opponent=args.opponent)
+        else:
+            result = run_program(args.program, simulation)
         if viewer is not None:
             viewer.hold()        # keep the last frame on screen until the user closes it
     except ProgramError as exc:
@@ -161,45 +164,19 @@ def cmd_sim(args) -> int:
     finally:
         if viewer is not None:
             viewer.close()
-    written = _write_outputs(args, simulation, result.program_sha256)
-    score = score_of(simulation)
-    if args.json:
-        print(json.dumps(result.as_dict() | written | (score.as_dict() if score else {}), ensure_ascii=False))
-    else:
-        console = _console()
-        console.print(render("result.title", world=simulation.settings.label or result.world, program=result.program,
-                             seed=result.seed), style="bold")
-        console.print(result.summary())
-        if score is not None:
-            console.print(render("result.score", score=score.as_dict()["score"],
-                                 explanation=score.explanation[current_language()]), style="bold")
-        for key, message in (("trace", "result.trace_written"), ("png", "result.png_written")):
-            if key in written:
-                console.print(render(message, path=written[key]))
-    return EXIT_OK
-
-
-def cmd_match(args) -> int:
-    """A bout of several robots (sumo): headless, the first robot's result and score."""
-    from roboarena.sims.runner import run_challenge
-
-    try:
-        result = run_challenge(args.challenge, args.program, seed=args.seed, robot=args.robot, opponent=args.opponent)
-    except ProgramError as exc:
-        if exc.simulation is not None:
-            _write_outputs(args, exc.simulation, exc.program_sha256)
-        raise
     simulation = result.simulation
     written = _write_outputs(args, simulation, result.program_sha256)
     score = score_of(simulation)
     if args.json:
-        print(json.dumps(result.as_dict() | written | score.as_dict(), ensure_ascii=False))
+        print(json.dumps(result.as_dict() | written | (score.as_dict() if score else {}), ensure_ascii=False))
         return EXIT_OK
     console = _console()
-    console.print(render("result.title", world=simulation.settings.label, program=result.program, seed=result.seed),
-                  style="bold")
-    console.print(render("result.score", score=score.as_dict()["score"],
-                         explanation=score.explanation[current_language()]), style="bold")
+    console.print(render("result.title", world=simulation.settings.label or result.world, program=result.program,
+                         seed=result.seed), style="bold")
+    console.print(result.summary())
+    if score is not None:
+        console.print(render("result.score", score=score.as_dict()["score"],
+                             explanation=score.explanation[current_language()]), style="bold")
     for key, message in (("trace", "result.trace_written"), ("png", "result.png_written")):
         if key in written:
             console.print(render(message, path=written[key]))
