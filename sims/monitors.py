@@ -48,20 +48,32 @@ class OffPath:
                 for gy in range(int((min(ay, by) - pad) // PATH_GRID_MM), int((max(ay, by) + pad) // PATH_GRID_MM) + 1):
                     self.cells.setdefault((gx, gy), []).append(index)
         self.off = False
+        self.near: int | None = None    # a segment within the limit at the last check
+
+    def _distance(self, index: int, x: float, y: float) -> float:
+        (ax, ay), (bx, by) = self.segments[index]
+        dx, dy = bx - ax, by - ay
+        length2 = dx * dx + dy * dy
+        t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length2))
+        return math.hypot(x - ax - t * dx, y - ay - t * dy)
 
     def offset(self, x: float, y: float) -> float:
         """Distance from (x, y) to the path, or inf when it is further than the limit."""
-        best = math.inf
+        return min((self._distance(i, x, y) for i in self.cells.get((int(x // PATH_GRID_MM), int(y // PATH_GRID_MM)), ())),
+                   default=math.inf)
+
+    def _on_path(self, x: float, y: float) -> bool:
+        # The segment that was near last time usually still is: one distance, not a search.
+        if self.near is not None and self._distance(self.near, x, y) <= self.limit:
+            return True
         for index in self.cells.get((int(x // PATH_GRID_MM), int(y // PATH_GRID_MM)), ()):
-            (ax, ay), (bx, by) = self.segments[index]
-            dx, dy = bx - ax, by - ay
-            length2 = dx * dx + dy * dy
-            t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy) / length2))
-            best = min(best, math.hypot(x - ax - t * dx, y - ay - t * dy))
-        return best
+            if self._distance(index, x, y) <= self.limit:
+                self.near = index
+                return True
+        return False
 
     def check(self, sim):
-        off = self.offset(sim.body.x, sim.body.y) > self.limit
+        off = not self._on_path(sim.body.x, sim.body.y)
         if off != self.off:
             self.off = off
             sim.event("off-path" if off else "on-path", path=self.name)

@@ -118,6 +118,10 @@ class Simulation:
             sat = world.floor_sat
             self._line_lookup = (sat, 1.0 / world.mm_per_px, side, len(sat) - 1, len(sat[0]) - 1)
             self._line_offset_px = side / 2
+            offsets = self.spec.line_array.offsets
+            # From one sensor to the next (the spec places them evenly along a bar).
+            self._line_step = ((offsets[1][0] - offsets[0][0], offsets[1][1] - offsets[0][1])
+                               if len(offsets) > 1 else (0.0, 0.0))
         gyro = self.spec.gyro
         self.gyro_bias_deg_s = gyro.bias_deg_s * self.noise.normal() if gyro else 0.0
         # Sensor caches: (time read, value). A sensor is recomputed no more often than its update rate.
@@ -380,16 +384,19 @@ class Simulation:
         if self.t_ms - self._line[0] >= array.period_ms:
             body = self.body
             c, s = math.cos(body.heading), math.sin(body.heading)
-            x, y = body.x, body.y
             # Summed-area lookups written out in line: this runs for every sensor of every
-            # student loop iteration. Each patch is `side` pixels square, wherever it lands.
+            # student loop iteration. The sensors sit evenly along a bar, so each one's pixel
+            # is the first one's plus a step; each patch is `side` pixels square.
             sat, scale, side, rows, cols = self._line_lookup
-            offset, gain, sigma = self._line_offset_px, ADC_SPAN / (side * side), array.noise
-            noise = self.noise.normals(len(array.offsets))
+            forward, left = array.offsets[0]
+            step_forward, step_left = self._line_step
+            px = (body.x + forward * c - left * s) * scale - self._line_offset_px
+            py = (body.y + forward * s + left * c) * scale - self._line_offset_px
+            dx, dy = (step_forward * c - step_left * s) * scale, (step_forward * s + step_left * c) * scale
+            gain, sigma = ADC_SPAN / (side * side), array.noise
             values = []
-            for (forward, left), jitter in zip(array.offsets, noise):
-                c0 = int((x + forward * c - left * s) * scale - offset)
-                r0 = int((y + forward * s + left * c) * scale - offset)
+            for jitter in self.noise.normals(len(array.offsets)):
+                c0, r0 = int(px), int(py)
                 if c0 < 0 or r0 < 0 or c0 + side > cols or r0 + side > rows:
                     count = int(ADC_BLACK + sigma * jitter)       # off the floor: nothing reflects
                 else:
@@ -397,6 +404,8 @@ class Simulation:
                     count = int(ADC_BLACK + gain * (bottom[c0 + side] - bottom[c0] - top[c0 + side] + top[c0])
                                 + sigma * jitter)
                 values.append(0 if count < 0 else ADC_MAX if count > ADC_MAX else count)
+                px += dx
+                py += dy
             self._line = (self.t_ms, tuple(values))
         return list(self._line[1])
 

@@ -140,3 +140,14 @@ def test_ranking_modes(make_pack, mode, expected):
 def test_distribution_summarises_scores():
     assert distribution([1, 2, 3, 10]) == {"runs": 4, "min": 1, "median": 2.5, "mean": 4, "max": 10,
                                            "stdev": 3.54}
+
+
+def test_off_path_monitor_sees_leaving_and_coming_back():
+    from roboarena.sims.monitors import OffPath, WatchSpec
+    from roboarena.sims.world import load_world
+
+    world = load_world("line-follow")
+    monitor = OffPath(WatchSpec("off-path", path="track", max_offset_mm=60), world)
+    assert monitor._on_path(600, 300) and monitor._on_path(600, 355)
+    assert not monitor._on_path(600, 365) and not monitor._on_path(1200, 800)
+    assert monitor.offset(600, 340) == __import__("pytest").approx(40, abs=1)
