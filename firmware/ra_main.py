@@ -1,0 +1,40 @@
+# The firmware's main loop, the same on every board: read the sensors, feed the core the
+# received bytes and the time, apply its outputs, send its bytes. A board object supplies
+# the hardware (ra_board_machine.py on a real ESP32/Pico, the bridge in the virtual board):
+#   ticks_ms(), read(readings), apply(outputs), serial_read() -> bytes or None,
+#   serial_write(buffer), idle(ms), feed_watchdog(), and the facts board_id, capabilities,
+#   max_speed, counts_per_mm, axle_track_mm.
+# Any unhandled error stops the motors before it is raised.
+
+import ra_core
+
+LOOP_MS = 5                      # control loop period
+
+
+def run(board, loops=None):
+    """Run the control loop (``loops`` times, or for ever)."""
+    core = ra_core.Core(board.board_id, board.capabilities, board.max_speed, board.counts_per_mm,
+                        board.axle_track_mm, board.ticks_ms())
+    readings = ra_core.Readings()
+    try:
+        while loops is None or loops > 0:
+            now = board.ticks_ms()
+            board.read(readings)
+            data = board.serial_read()
+            if data:
+                core.receive(data, now, readings)
+            core.tick(now, readings)
+            board.apply(core.out)
+            core.out.beep_hz = 0             # a beep is started once
+            if core.tx_len:
+                board.serial_write(core.tx_view())
+                core.tx_sent()
+            board.feed_watchdog()
+            board.idle(LOOP_MS)
+            if loops is not None:
+                loops -= 1
+    except BaseException:
+        core._stop()
+        board.apply(core.out)                # motors off, whatever went wrong
+        raise
+    return core
