@@ -95,7 +95,9 @@ def cobs_encode(data, out):
     code_at = 0
     code = 1
     n = 1
-    for byte in data:
+    last = len(data) - 1
+    for i in range(len(data)):
+        byte = data[i]
         if byte == 0:
             out[code_at] = code
             code_at = n
@@ -105,7 +107,7 @@ def cobs_encode(data, out):
             out[n] = byte
             n += 1
             code += 1
-            if code == 0xFF:
+            if code == 0xFF and i < last:   # a full block; a new one only if data follows
                 out[code_at] = code
                 code_at = n
                 n += 1
