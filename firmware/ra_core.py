@@ -19,6 +19,7 @@ except ImportError:
 
 FIRMWARE_VERSION = (1, 0, 0)
 WATCHDOG_MS = const(250)         # no frame from the host for this long: stop the motors
+RESEND_WINDOW_MS = const(200)    # the same command and seq again within this: a resend, not a new command
 SPEED_KP = 0.6                   # wheel speed loop: duty per (mm/s error / max speed)
 SPEED_KI = 4.0                   # ... integral, per second
 HEADING_KP = 4.0                 # straight moves: deg/s of correction per deg off
@@ -82,6 +83,8 @@ class Core:
         self.move = None             # (kind, seq, goal, speed, start_left, start_right, start_heading)
         self.stopped_by_watchdog = False
         self.gate_was = False
+        self.last_kind = self.last_seq = self.last_code = None   # the last command, to spot resends
+        self.last_ms = 0
 
     # --- receiving --------------------------------------------------------------------------
     def receive(self, data, now_ms, readings):
@@ -110,52 +113,52 @@ class Core:
             return
         if kind == proto.HEARTBEAT:
             return                        # heartbeats are not acknowledged: they are many
+        if seq == self.last_seq and kind == self.last_kind and now_ms - self.last_ms < RESEND_WINDOW_MS:
+            self._ack(seq, self.last_code)  # a resend (our ACK was lost): answer, do not run it twice
+            return
+        code = self._execute(kind, layout, payload, seq, readings)
+        self._ack(seq, code)
+        self.last_kind, self.last_seq, self.last_code, self.last_ms = kind, seq, code, now_ms
+
+    def _execute(self, kind, layout, payload, seq, readings):
+        """Carry out one command; its ACK code."""
         if kind == proto.ARM:
             self.armed = True
             self.stopped_by_watchdog = False
-            self._ack(seq, proto.OK)
-            return
+            return proto.OK
         if kind == proto.TELEMETRY_RATE:
             self.telemetry_ms = struct.unpack(layout, payload)[0]
-            self.next_telemetry_ms = now_ms
-            self._ack(seq, proto.OK)
-            return
+            self.next_telemetry_ms = 0
+            return proto.OK
         if kind == proto.SET_LED:
             self.out.led = tuple(payload)
-            self._ack(seq, proto.OK)
-            return
+            return proto.OK
         if kind == proto.BEEP:
             self.out.beep_hz, self.out.beep_ms = struct.unpack(layout, payload)
-            self._ack(seq, proto.OK)
-            return
+            return proto.OK
         if kind == proto.STOP:
             self._stop()
-            self._ack(seq, proto.OK)
-            return
+            return proto.OK
         if not self.armed:
-            self._ack(seq, proto.E_NOT_ARMED)
-            return
+            return proto.E_NOT_ARMED
         if kind == proto.DRIVE:
             left, right = struct.unpack(layout, payload)
             if abs(left) > self.max_speed or abs(right) > self.max_speed:
-                self._ack(seq, proto.E_OUT_OF_RANGE)
-                return
+                return proto.E_OUT_OF_RANGE
             self.move = None
             self.target_left, self.target_right = left, right
         elif kind == proto.CAR:
             if not self.capabilities & proto.CAP_STEERING:
-                self._ack(seq, proto.E_NOT_SUPPORTED)
-                return
+                return proto.E_NOT_SUPPORTED
             speed, steering = struct.unpack(layout, payload)
             self.target_left = self.target_right = speed
             self.out.steering = steering
         elif kind in (proto.STRAIGHT, proto.TURN):
             goal, speed = struct.unpack(layout, payload)
             if speed <= 0 or (kind == proto.STRAIGHT and speed > self.max_speed):
-                self._ack(seq, proto.E_OUT_OF_RANGE)
-                return
+                return proto.E_OUT_OF_RANGE
             self.move = (kind, seq, goal, speed, readings.encoder_left, readings.encoder_right, readings.heading)
-        self._ack(seq, proto.OK)
+        return proto.OK
 
     # --- the control loop ----------------------------------------------------------------------
     def tick(self, now_ms, readings):
@@ -258,6 +261,7 @@ class Core:
 
     def _ack(self, seq, code):
         self._send(proto.ACK, struct.pack("<BB", seq, code))
+
 
     def _send_hello_reply(self, seq):
         version = FIRMWARE_VERSION

@@ -96,3 +96,18 @@ def test_telemetry_streams_at_the_rate_the_host_sets(core):
     values = struct.unpack(proto.TELEMETRY_FORMAT, telemetry[1])
     assert values[0] == 50 and values[3:8] == (100, 200, 3000, 200, 100) and values[8] == 321
     assert values[10] & proto.FLAG_ARMED
+
+
+def test_a_resent_command_is_acknowledged_again_but_not_run_twice(core):
+    arm(core)
+    readings = ra_core.Readings()
+    readings.encoder_left = readings.encoder_right = 1000
+    straight = proto.build(proto.STRAIGHT, 40, struct.pack("<ih", 300, 200))
+    core.receive(straight, 10, readings)
+    readings.encoder_left = readings.encoder_right = 1400       # the move is under way
+    core.receive(straight, 60, readings)                         # our ACK was lost: the host resends
+    acks = [p for kind, p in frames(core.take_tx()) if kind == proto.ACK]
+    assert acks == [bytes([40, proto.OK]), bytes([40, proto.OK])]
+    assert core.move[4] == 1000                                  # still the first start, not restarted
+    core.receive(straight, 500, readings)                        # seq 40 again much later: a new command
+    assert core.move[4] == 1400
