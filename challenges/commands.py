@@ -120,7 +120,8 @@ def cmd_challenges(args) -> int:
         console = _console()
         console.print(f"{pack.id} {pack.version} · {_lang_text(pack.title)}", style="bold", markup=False)
         console.print(_lang_text(pack.instructions), markup=False)
-        console.print(render("challenges.facts", robot=render(f"kind.{pack.robot}"), world=pack.world_ref,
+        console.print(render("challenges.facts", robot=render(f"kind.{pack.robot}"),
+                             world=f"{_lang_text(pack.world.title)} ({pack.world_ref})",
                              time_s=pack.time_limit_ms / 1000, sensors=", ".join(sorted(pack.settings.sensors)),
                              tie_break=", ".join(pack.tie_break), ranking=pack.ranking_mode), markup=False)
         return EXIT_OK

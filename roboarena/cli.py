@@ -20,7 +20,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 # The example programs `roboarena demo` runs, each in the world it was written for.
 DEMO_RUNS = [("line-follow", "line_follower.py"), ("rescue-line", "rescue_line.py"), ("maze", "wall_follower.py"),
-             ("lane-keeping", "lane_keeper.py"), ("sumo", "sumo_pusher.py")]
+             ("lane-keeping", "lane_keeper.py"), ("parking", "parking.py"), ("sumo", "sumo_pusher.py")]
 
 
 def _console(stderr: bool = False):
