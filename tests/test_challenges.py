@@ -165,3 +165,48 @@ def test_a_challenge_forbids_sensors_it_does_not_allow(write_program, capsys):
     program = write_program("from roboarena import Robot\nrobot = Robot()\nrobot.line.read()\n")
     assert main(["sim", "maze", str(program), "--headless"]) == 2
     assert "does not allow the line sensor" in capsys.readouterr().err
+
+
+STRAIGHT_AHEAD = "from roboarena import Robot\nrobot = Robot()\nwhile robot.running:\n    robot.drive(200, 0)\n    robot.wait(10)\n"
+
+
+@pytest.mark.parametrize("challenge, good, mediocre", [
+    ("line-follow", ("line_follower.py", None), ("line_follower.py", ("SPEED = 250", "SPEED = 120"))),
+    ("maze", ("wall_follower.py", None), ("wall_follower.py", ('HAND = "left"', 'HAND = "right"'))),
+])
+def test_good_mediocre_and_bad_programs_rank_in_that_order(challenge, good, mediocre, tmp_path):
+    from roboarena.challenges.scoring import sort_key
+    from roboarena.cli import score_of
+    from roboarena.sims.runner import run_challenge
+
+    def program(name, change):
+        source = (EXAMPLES / name).read_text()
+        if change:
+            assert change[0] in source
+            source = source.replace(*change)
+        path = tmp_path / f"{len(list(tmp_path.iterdir()))}.py"
+        path.write_text(source)
+        return path
+
+    bad = tmp_path / "bad.py"
+    bad.write_text(STRAIGHT_AHEAD)
+    pack = load_challenge(challenge)
+    scores = [score_of(run_challenge(challenge, path, seed=1).simulation)
+              for path in (program(*good), program(*mediocre), bad)]
+    assert sorted(scores, key=lambda s: sort_key(pack, s)) == scores
+    assert scores[0].score > scores[1].score > scores[2].score
+
+
+def test_scoring_never_crashes_on_a_valid_trace_with_odd_events(recorded, tmp_path, capsys):
+    lines = recorded.read_text().splitlines(keepends=True)
+    odd = ['{"type":"event","t":1.0,"event":"referee-note","text":"robot lifted"}\n',
+           '{"type":"event","t":1.5,"event":"zone-entered"}\n',
+           '{"type":"event","t":2.0,"event":"collision","wall":"north","front":null}\n']
+    end = json.loads(lines[-1])
+    end["events"] += len(odd)
+    text = "".join(lines[:2] + odd + lines[2:-1]) + json.dumps(end) + "\n"
+    weird = tmp_path / "odd.jsonl"
+    weird.write_text(text)
+    assert main(["score", str(weird), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["breakdown"][2]["count"] == 1        # the odd collision still counts as one
