@@ -12,6 +12,7 @@ import datetime as _dt
 import gzip
 import json
 import os
+import re
 from pathlib import Path
 
 from functools import lru_cache
@@ -168,6 +169,42 @@ def _check_event(path: Path, number: int, record: dict):
     raise TraceError("trace.bad", path=str(path), line=number, reason=reason)
 
 
+_HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
+_EVENT_OR_END = re.compile(rb'\n(\{"type":"e)')
+
+
+def _check_header(path: Path, number: int, record: dict):
+    challenge, seed = record.get("challenge"), record.get("seed")
+    if record.get("type") != "header":
+        reason = "the first line must be the header"
+    elif record.get("format") != TRACE_FORMAT or record.get("version") != TRACE_VERSION:
+        reason = f"format/version: this is not a {TRACE_FORMAT} version {TRACE_VERSION} trace"
+    elif (not isinstance(challenge, dict) or not isinstance(challenge.get("id"), str) or not challenge["id"]
+          or not isinstance(challenge.get("hash"), str) or not _HASH.match(challenge["hash"])):
+        reason = "challenge: it must name the challenge id and its sha256 hash"
+    elif record.get("source") not in ("sim", "virtual-board", "hardware"):
+        reason = "source: it must be sim, virtual-board or hardware"
+    elif seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        reason = "seed: it must be a whole number, 0 or more"
+    elif not isinstance(record.get("program"), dict) or not isinstance(record.get("robot"), dict) \
+            or not isinstance(record.get("start_time"), str):
+        reason = "program, robot and start_time are required"
+    else:
+        return
+    raise TraceError("trace.bad", path=str(path), line=number, reason=reason)
+
+
+def _check_end(path: Path, number: int, record: dict):
+    t, samples, events = record.get("t"), record.get("samples"), record.get("events")
+    if record.get("type") != "end":
+        raise TraceError("trace.truncated", path=str(path))
+    if (isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0
+            or record.get("reason") not in ("finished", "time-limit", "program-ended", "stopped", "error")
+            or any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in (samples, events))):
+        raise TraceError("trace.bad", path=str(path), line=number, reason="the end line must give t, a known "
+                                                                           "reason, and the sample and event counts")
+
+
 def read_trace(path: str | Path, validate: bool = False) -> list[dict]:
     """Every record of a trace file, in order (plain or gzipped); with ``validate`` each
     line is checked against the schema and a trace without its end line is refused."""
@@ -208,18 +245,14 @@ def read_events(path: str | Path) -> tuple[dict, list[dict], dict, int]:
 
 def _read_events_fast(path: Path, data: bytes):
     # Header, events and end: the header is the first line; events and the end line are the
-    # only lines starting {"type":"e, found with memchr-speed searches.
-    starts = [0]
-    found = data.find(b'\n{"type":"e')
-    while found >= 0:
-        starts.append(found + 1)
-        found = data.find(b'\n{"type":"e', found + 1)
+    # only lines starting {"type":"e, found by one regex scan (C speed, no sample parsed).
+    starts = [0] + [found.start(1) for found in _EVENT_OR_END.finditer(data)]
     records = []
     for index, start in enumerate(starts):
         line = data[start:data.index(b"\n", start)]
-        # Events are checked by hand (the schema's three event rules, a hundred times
-        # faster than the validator); the header and the end line by the schema itself.
-        check = _check if index in (0, len(starts) - 1) else _check_event
+        # Checked by hand, the schema's rules for what scoring reads: a hundred times faster
+        # than the validator (tests check that both agree).
+        check = _check_header if index == 0 else _check_end if index == len(starts) - 1 else _check_event
         try:
             record = _parse(path, 0, line)
             check(path, 0, record)

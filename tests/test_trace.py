@@ -78,3 +78,27 @@ def test_the_fast_event_check_agrees_with_the_schema():
             except TraceError:
                 outcomes.append(False)
         assert outcomes[0] == outcomes[1], record
+
+
+def test_the_fast_header_and_end_checks_agree_with_the_schema(tmp_path):
+    from roboarena.errors import TraceError
+    from roboarena.sims.trace import _check, _check_end, _check_header
+
+    trace = sim_trace(tmp_path, "t.jsonl")
+    records = read_trace(trace)
+    header, end = records[0], records[-1]
+    headers = [header, dict(header, version=2), dict(header, source="robot"), dict(header, seed=-1),
+               dict(header, challenge={"id": "x", "hash": "sha256:abc"}), dict(header, seed=True),
+               {k: v for k, v in header.items() if k != "robot"}, dict(header, seed=None)]
+    ends = [end, dict(end, reason="crashed"), dict(end, t=-1), dict(end, samples="many"),
+            {k: v for k, v in end.items() if k != "events"}, dict(end, events=True)]
+    for fast, records_to_check in ((_check_header, headers), (_check_end, ends)):
+        for record in records_to_check:
+            outcomes = []
+            for check in (_check, fast):
+                try:
+                    check("t.jsonl", 1, record)
+                    outcomes.append(True)
+                except TraceError:
+                    outcomes.append(False)
+            assert outcomes[0] == outcomes[1], record
