@@ -14,7 +14,7 @@ import ra_proto as proto
 try:
     from micropython import const
 except ImportError:
-    def const(value):
+    def const(value):  # type: ignore[misc]  # CPython stand-in for micropython.const
         return value
 
 FIRMWARE_VERSION = (1, 0, 0)
@@ -216,7 +216,10 @@ class Core:
         return max(-1.0, min(1.0, duty)), integral
 
     def _run_move(self, readings):
-        kind, seq, goal, speed, start_left, start_right, start_heading = self.move
+        move = self.move
+        if move is None:
+            return
+        kind, seq, goal, speed, start_left, start_right, start_heading = move
         if kind == proto.STRAIGHT:
             travelled = ((readings.encoder_left - start_left) + (readings.encoder_right - start_right)) / 2
             remaining = abs(goal) - abs(travelled) / self.counts_per_mm

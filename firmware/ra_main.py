@@ -2,8 +2,9 @@
 # received bytes and the time, apply its outputs, send its bytes. A board object supplies
 # the hardware (ra_board_machine.py on a real ESP32/Pico, the bridge in the virtual board):
 #   ticks_ms(), read(readings), apply(outputs), serial_read() -> bytes or None,
-#   serial_write(buffer), idle(ms), feed_watchdog(), and the facts board_id, capabilities,
-#   max_speed, counts_per_mm, axle_track_mm.
+#   serial_write(buffer), idle(ms), feed_watchdog(), stop(), and the facts board_id,
+#   capabilities, max_speed, counts_per_mm, axle_track_mm.
+# ticks_ms() must count up without wrapping (the core compares times by subtraction).
 # Any unhandled error stops the motors before it is raised.
 
 import ra_core
@@ -34,7 +35,11 @@ def run(board, loops=None):
             if loops is not None:
                 loops -= 1
     except BaseException:
-        core._stop()
-        board.apply(core.out)                # motors off, whatever went wrong
+        # Motors off, whatever went wrong; a failure while stopping must not hide the
+        # original error (MicroPython keeps no exception chain).
+        try:
+            board.stop()
+        except Exception:  # noqa: BLE001
+            pass
         raise
     return core

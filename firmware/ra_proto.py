@@ -10,7 +10,7 @@
 try:
     from micropython import const
 except ImportError:  # CPython (host, tests)
-    def const(value):
+    def const(value):  # type: ignore[misc]  # CPython stand-in for micropython.const
         return value
 
 PROTOCOL_MAJOR = const(1)
