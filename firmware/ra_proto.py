@@ -74,18 +74,33 @@ PAYLOADS = {
 }
 
 
+def _crc_table():
+    table = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+        table.append(crc)
+    return table
+
+
+try:
+    from binascii import crc_hqx  # type: ignore[attr-defined]  # CPython: the same CRC, in C
+except ImportError:                # MicroPython: a 256-entry table, one lookup per byte
+    crc_hqx = None
+    _CRC_TABLE = _crc_table()
+
+
 def crc16(data, start=0, end=None):
     """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of data[start:end]."""
     if end is None:
         end = len(data)
+    if crc_hqx is not None:
+        return crc_hqx(bytes(data[start:end]), 0xFFFF)
     crc = 0xFFFF
+    table = _CRC_TABLE
     for i in range(start, end):
-        crc ^= data[i] << 8
-        for _ in range(8):
-            if crc & 0x8000:
-                crc = ((crc << 1) ^ 0x1021) & 0xFFFF
-            else:
-                crc = (crc << 1) & 0xFFFF
+        crc = ((crc << 8) & 0xFFFF) ^ table[((crc >> 8) ^ data[i]) & 0xFF]
     return crc
 
 

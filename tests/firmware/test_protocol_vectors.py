@@ -59,3 +59,14 @@ def test_random_noise_never_passes_as_a_frame():
     assert len(passed) <= 1
     ok = [r for r in (decoder.feed_byte(b) for b in b"\x00" + proto.build(proto.ARM, 7)) if r is not None]
     assert [(r[1], r[2]) for r in ok] == [(proto.ARM, 7)]
+
+
+@pytest.mark.parametrize("case", VECTORS["crc16"] + [{"data": f["frame"][:-4], "crc": None} for f in VECTORS["frames"][:5]],
+                         ids=lambda c: c.get("name", "frame"))
+def test_the_boards_table_crc_matches_the_hosts(case, monkeypatch):
+    """Boards have no binascii.crc_hqx and use a lookup table: both must agree."""
+    data = bytes.fromhex(case["data"])
+    host = proto.crc16(data)
+    monkeypatch.setattr(proto, "crc_hqx", None)
+    monkeypatch.setattr(proto, "_CRC_TABLE", proto._crc_table(), raising=False)
+    assert proto.crc16(data) == host == (case["crc"] if case["crc"] is not None else host)
