@@ -96,6 +96,33 @@ def build_parser() -> argparse.ArgumentParser:
     printing = pack_commands.add_parser("print", help="the floor at true scale as a PDF of A4 pages")
     printing.add_argument("challenge")
     printing.add_argument("--out", required=True, help="the PDF file to write")
+    board = commands.add_parser("virtual-board", help="the real firmware in the MicroPython VM on a pseudo-terminal, "
+                                                      "driving a simulated robot")
+    board.add_argument("challenge", nargs="?", default="line-follow", help="a challenge or world (default line-follow)")
+    board.add_argument("--seed", type=_seed, default=0, help="seed for noise, motor mismatch, start jitter (default 0)")
+    board.add_argument("--speed", default="1", help="board time per real time (default 1; max: unpaced)")
+    board.add_argument("--robot", help="robot spec: a built-in name (kit, car) or a .toml file")
+    board.add_argument("--baud", type=int, default=115200, help="serial line speed modelled, in board time "
+                                                                "(default 115200; 0: no line model)")
+
+    firmware = commands.add_parser("firmware", help="put the firmware on a board, or read its version")
+    firmware_commands = firmware.add_subparsers(dest="action", required=True, metavar="ACTION")
+    flash = firmware_commands.add_parser("flash", help="copy the firmware onto a MicroPython board (mpremote)")
+    flash.add_argument("--port", required=True, metavar="URL", help="the board's serial port, e.g. COM4 or /dev/ttyUSB0")
+    flash.add_argument("--board", choices=("esp32", "pico"), default="esp32", help="which kit's pin map (default esp32)")
+    reading = firmware_commands.add_parser("version", help="the firmware version on a board")
+    reading.add_argument("--port", required=True, metavar="URL")
+
+    ports = commands.add_parser("ports", help="list the robot kits plugged in by USB")
+    ports.add_argument("--json", action="store_true", help="print the kits as one JSON object")
+
+    run = commands.add_parser("run", help="run a program on a robot kit (or a simulated board)")
+    run.add_argument("program", help="the student's program, a .py file")
+    run.add_argument("--port", metavar="URL", help="COM4, /dev/ttyUSB0, socket://HOST:PORT or "
+                                                   "sim://CHALLENGE?board=core (default: the one kit plugged in)")
+    run.add_argument("--challenge", help="the challenge being run, for the trace (start pose, id and version)")
+    run.add_argument("--trace", metavar="OUT", help="write the run trace from the telemetry (.jsonl, or .jsonl.gz)")
+    run.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
 
 
@@ -112,6 +139,18 @@ def main(argv: list[str] | None = None) -> int:
             return drive(args.world, args.robot, args.seed)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "virtual-board":
+            from roboarena.sims.virtual_board import cmd_virtual_board
+
+            return cmd_virtual_board(args)
+        if args.command == "firmware":
+            from roboarena.host.firmware_tools import cmd_firmware
+
+            return cmd_firmware(args)
+        if args.command in ("ports", "run"):
+            from roboarena.host import commands as host_commands
+
+            return {"ports": host_commands.cmd_ports, "run": host_commands.cmd_run}[args.command](args)
         from roboarena.challenges import commands
 
         return {"score": commands.cmd_score, "verify": commands.cmd_verify,

@@ -58,6 +58,126 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "kind.kit": {"en": "robot kit", "zh": "机器人套件"},
     "kind.car": {"en": "car", "zh": "自动驾驶小车"},
+    # --- the serial link to a kit (host/serial_link.py, host/ports.py) ------------------
+    "serial.bad_url": {
+        "en": "{url!r} is not a port or address that can be opened ({reason}). Give a serial port such as COM4 or /dev/ttyUSB0, or an address such as socket://192.168.4.1:3333. The kits plugged in are listed by: roboarena ports",
+        "zh": "{url!r} 不是可以打开的串口或地址（{reason}）。请给出串口，例如 COM4 或 /dev/ttyUSB0，或者地址，例如 socket://192.168.4.1:3333。插着的套件可以用这个命令列出：roboarena ports",
+    },
+    "serial.no_port": {
+        "en": "There is no serial port {url}. Kits plugged in now:\n{found}\nCheck the USB cable (some cables only charge), then list the ports again: roboarena ports",
+        "zh": "没有串口 {url}。现在插着的套件：\n{found}\n请检查 USB 线（有些线只能充电），然后再列出串口：roboarena ports",
+    },
+    "serial.busy": {
+        "en": "The port {url} cannot be opened: another program is using it, or you may not use it ({reason}). Close Thonny, the Arduino IDE or any serial monitor; on Linux, add yourself to the dialout group (sudo usermod -aG dialout $USER) and log in again.",
+        "zh": "无法打开串口 {url}：另一个程序正在使用它，或者你没有使用它的权限（{reason}）。请关闭 Thonny、Arduino IDE 或串口监视器；在 Linux 上，请把自己加入 dialout 组（sudo usermod -aG dialout $USER）并重新登录。",
+    },
+    "serial.cannot_open": {
+        "en": "The port {url} cannot be opened: {reason}. Check the cable or the address, and that the kit is switched on.",
+        "zh": "无法打开 {url}：{reason}。请检查连接线或地址，并确认套件已经打开电源。",
+    },
+    "serial.no_answer": {
+        "en": "The board on {url} did not answer. Check that it is switched on and is a roboarena kit; if it is new, put the roboarena firmware on it: roboarena firmware flash --port {url}",
+        "zh": "{url} 上的主板没有应答。请检查它是否已打开电源，是否是 roboarena 套件；如果是新主板，请先烧录 roboarena 固件：roboarena firmware flash --port {url}",
+    },
+    "serial.not_roboarena": {
+        "en": "The board on {url} does not run the roboarena firmware (it said: {output}). Put the firmware on it: roboarena firmware flash --port {url}",
+        "zh": "{url} 上的主板运行的不是 roboarena 固件（它输出的是：{output}）。请烧录固件：roboarena firmware flash --port {url}",
+    },
+    "serial.version_older": {
+        "en": "The firmware on {url} speaks protocol {board_version} (firmware {firmware}), but this roboarena speaks {host_version}: they cannot work together. Update the firmware: roboarena firmware flash --port {url}",
+        "zh": "{url} 上的固件使用协议 {board_version}（固件 {firmware}），而这个 roboarena 使用 {host_version}：两者不能一起工作。请更新固件：roboarena firmware flash --port {url}",
+    },
+    "serial.version_newer": {
+        "en": "The firmware on {url} speaks protocol {board_version} (firmware {firmware}), newer than this roboarena's {host_version}: they cannot work together. Update roboarena (pip install -U roboarena), or put this version's firmware on the kit: roboarena firmware flash --port {url}",
+        "zh": "{url} 上的固件使用协议 {board_version}（固件 {firmware}），比这个 roboarena 的 {host_version} 更新：两者不能一起工作。请更新 roboarena（pip install -U roboarena），或者给套件烧录这个版本的固件：roboarena firmware flash --port {url}",
+    },
+    "serial.wrong_kind": {
+        "en": "The board on {url} is a {board_kind}, but the program created a {asked_kind}. Use {suggestion}() in your program.",
+        "zh": "{url} 上的主板是{board_kind}，但程序创建的是{asked_kind}。请在程序中使用 {suggestion}()。",
+    },
+    "serial.no_telemetry": {
+        "en": "The board on {url} answered but sends no sensor readings. Put the current firmware on it: roboarena firmware flash --port {url}",
+        "zh": "{url} 上的主板有应答，但没有发送传感器读数。请烧录最新的固件：roboarena firmware flash --port {url}",
+    },
+    "serial.no_ack": {
+        "en": "The robot on {url} did not confirm the {what} command after {tries} tries, though it is still sending. Switch it off and on, then run the program again.",
+        "zh": "{url} 上的机器人尝试 {tries} 次后仍没有确认 {what} 命令，但它仍在发送数据。请关掉电源再打开，然后重新运行程序。",
+    },
+    "serial.refused": {
+        "en": "The robot refused the {what} command: {reason}",
+        "zh": "机器人拒绝了 {what} 命令：{reason}",
+    },
+    "serial.refused_setup": {
+        "en": "The robot on {url} refused the {what} command: {reason} Put the current firmware on it: roboarena firmware flash --port {url}",
+        "zh": "{url} 上的机器人拒绝了 {what} 命令：{reason} 请烧录最新的固件：roboarena firmware flash --port {url}",
+    },
+    "serial.code.unknown_type": {"en": "the firmware does not know this command.", "zh": "固件不认识这个命令。"},
+    "serial.code.bad_length": {"en": "the command arrived with the wrong length.", "zh": "命令的长度不对。"},
+    "serial.code.not_armed": {"en": "the motors are not armed.", "zh": "电机没有解锁。"},
+    "serial.code.out_of_range": {
+        "en": "a value is outside what this robot's firmware accepts (its maximum speed may be lower than this program expects).",
+        "zh": "有一个值超出了这台机器人固件能接受的范围（它的最高速度可能比程序预期的低）。",
+    },
+    "serial.code.version": {"en": "the firmware has not accepted this roboarena's protocol version.", "zh": "固件没有接受这个 roboarena 的协议版本。"},
+    "serial.code.not_supported": {"en": "this robot does not have that part.", "zh": "这台机器人没有这个部件。"},
+    "serial.disconnected": {
+        "en": "The robot on {url} is disconnected; its motors have stopped. Plug it back in: the program goes on once it is back (waiting up to {seconds} s).",
+        "zh": "{url} 上的机器人已断开连接，电机已停止。请重新连接：连上之后程序会继续（最多等待 {seconds} 秒）。",
+    },
+    "serial.back": {
+        "en": "The robot on {url} is back and takes commands again.",
+        "zh": "{url} 上的机器人已重新连接，可以继续接收命令。",
+    },
+    "serial.lost": {
+        "en": "The robot on {url} did not come back within {seconds} s, so the program was stopped. Check the cable and the batteries, then run it again.",
+        "zh": "{url} 上的机器人在 {seconds} 秒内没有重新连接，所以程序已停止。请检查连接线和电池，然后重新运行。",
+    },
+    "serial.part.line": {"en": "line sensors", "zh": "巡线传感器"},
+    "serial.part.ultrasonic": {"en": "ultrasonic sensor", "zh": "超声波传感器"},
+    "serial.part.gyro": {"en": "gyro", "zh": "陀螺仪"},
+    "serial.part.encoders": {"en": "wheel encoders", "zh": "车轮编码器"},
+    "serial.part.colour": {"en": "colour sensor", "zh": "颜色传感器"},
+    "serial.part.bumper": {"en": "bumper", "zh": "碰撞开关"},
+    "serial.part.led": {"en": "RGB LED", "zh": "RGB 灯"},
+    "serial.part.buzzer": {"en": "buzzer", "zh": "蜂鸣器"},
+    "serial.part.camera": {"en": "camera on this link", "zh": "可以通过这个连接读取的摄像头"},
+    "serial.part_hint": {
+        "en": "Its firmware says it has no such part; check the wiring and the board settings it was flashed with.",
+        "zh": "它的固件表示没有这个部件；请检查接线和烧录时的主板设置。",
+    },
+    "serial.camera_hint": {
+        "en": "Camera pictures are not sent over the serial link; run camera programs in the simulator.",
+        "zh": "摄像头图像不会通过串口发送；请在模拟器中运行使用摄像头的程序。",
+    },
+    "ports.none_short": {"en": "  (none)", "zh": "  （没有）"},
+    "ports.none": {
+        "en": "No robot kit is plugged in. Connect one with its USB cable (some cables only charge), or try your program in the simulator: roboarena sim line-follow PROGRAM.py",
+        "zh": "没有插着的机器人套件。请用 USB 线连接套件（有些线只能充电），或者先在模拟器里运行程序：roboarena sim line-follow 程序.py",
+    },
+    "ports.several": {
+        "en": "{count} robot kits are plugged in:\n{kits}\nChoose one: Robot(\"{port}\") in the program, or roboarena run {program} --port {port}",
+        "zh": "插着 {count} 个机器人套件：\n{kits}\n请选择一个：在程序中写 Robot(\"{port}\")，或者运行 roboarena run {program} --port {port}",
+    },
+    "ports.heading": {"en": "Robot kits plugged in", "zh": "已连接的机器人套件"},
+    "ports.column.port": {"en": "Port", "zh": "串口"},
+    "ports.column.description": {"en": "Description", "zh": "描述"},
+    "ports.column.vid_pid": {"en": "USB VID:PID", "zh": "USB 厂商:产品 (VID:PID)"},
+    "ports.column.chip": {"en": "USB chip", "zh": "USB 芯片"},
+    "ports.column.serial_number": {"en": "Serial number", "zh": "序列号"},
+    "ports.hint": {
+        "en": "Run a program on one: roboarena run PROGRAM.py --port {port}",
+        "zh": "在其中一个上运行程序：roboarena run 程序.py --port {port}",
+    },
+    "run.title": {"en": "{program} on {url} · {board} · firmware {firmware}", "zh": "{program} 运行于 {url} · {board} · 固件 {firmware}"},
+    "run.summary": {
+        "en": "{outcome} after {time_s:.1f} s of robot time. Frames sent {sent}, received {received}, damaged {errors}; retries {retries}; reconnections {reconnects}.",
+        "zh": "{outcome}，机器人时间 {time_s:.1f} 秒。发送帧 {sent}，接收帧 {received}，损坏 {errors}；重试 {retries} 次；重新连接 {reconnects} 次。",
+    },
+    "result.link-lost": {"en": "the robot was disconnected", "zh": "机器人已断开连接"},
+    "run.plain_sim": {
+        "en": "roboarena run drives a robot kit or a simulated board; for the simulator use roboarena sim, or add board=core or board=virtual to the address to run the firmware too.",
+        "zh": "roboarena run 用于机器人套件或模拟主板；使用模拟器请运行 roboarena sim，或者在地址中加上 board=core 同时运行固件。",
+    },
     # --- worlds and specs --------------------------------------------------------------------
     "world.unknown": {
         "en": "There is no world called {name!r}. The worlds are: {choices}. Check the spelling, or give the path of a world folder.",
@@ -91,6 +211,22 @@ CATALOG: dict[str, dict[str, str]] = {
     "trace.pack_other_version": {
         "en": "the installed pack is another version (hash {installed})",
         "zh": "已安装的挑战包是另一个版本（哈希 {installed}）",
+    },
+    "flash.timeout": {
+        "en": "The board on {port} did not answer within {seconds:g} s. Press its reset button, check the cable, and try again.",
+        "zh": "{port} 上的开发板在 {seconds:g} 秒内没有回应。请按下它的复位键，检查数据线，然后再试一次。",
+    },
+    "flash.failed": {
+        "en": "Talking to the board on {port} failed: {detail}. Check that it runs MicroPython and that no other program has the port open.",
+        "zh": "与 {port} 上的开发板通信失败：{detail}。请确认它运行的是 MicroPython，并且没有别的程序占用这个端口。",
+    },
+    "flash.as_source": {
+        "en": "This board's MicroPython is another version than the compiler here, so the firmware is copied as .py source (it works, but starts more slowly).",
+        "zh": "这块开发板的 MicroPython 版本与本机编译器不同，所以固件以 .py 源代码复制（可以运行，但启动较慢）。",
+    },
+    "flash.done": {
+        "en": "Firmware {version} on {port}: {copied} files copied, {skipped} unchanged.",
+        "zh": "{port} 上的固件 {version}：复制了 {copied} 个文件，{skipped} 个未变。",
     },
     "file.toml_syntax": {
         "en": "{path} has a mistake on line {line}, column {column}: {detail}. Fix that line (TOML format: key = value).",
@@ -310,6 +446,43 @@ CATALOG: dict[str, dict[str, str]] = {
     "cli.bad_count": {
         "en": "--seeds must be a whole number from 1 to 10000, but it was {value!r}.",
         "zh": "--seeds 必须是 1 到 10000 之间的整数，但收到的是 {value!r}。",
+    },
+    "cli.bad_speed": {
+        "en": "--speed must be a number above 0 (times real time) or max, but it was {value!r}.",
+        "zh": "--speed 必须是大于 0 的数字（实际时间的倍数）或 max，但收到的是 {value!r}。",
+    },
+    # --- the virtual board ----------------------------------------------------------------
+    "vboard.ready": {
+        "en": "Virtual board on {port} ({challenge}, seed {seed}, {speed}x real time): the real firmware in the MicroPython VM. Open {port} like a kit's serial port, e.g. mpremote connect {port} resume repl. Ctrl-C here stops it.",
+        "zh": "虚拟开发板已在 {port} 上运行（{challenge}，随机种子 {seed}，{speed} 倍实际时间）：真实固件运行在 MicroPython 虚拟机中。像打开套件的串口一样打开 {port}，例如 mpremote connect {port} resume repl。在这里按 Ctrl-C 停止。",
+    },
+    "vboard.stopped": {
+        "en": "Virtual board stopped after {time_s:.1f} s of board time ({steps} loop steps, {sent} bytes sent, {received} bytes received).",
+        "zh": "虚拟开发板已停止，共运行 {time_s:.1f} 秒开发板时间（{steps} 次循环，发送 {sent} 字节，接收 {received} 字节）。",
+    },
+    "vboard.run_over": {
+        "en": "The run is over ({reason}) after {time_s:.1f} s: the simulated robot stands still; the firmware keeps running.",
+        "zh": "本次运行已结束（{reason}），用时 {time_s:.1f} 秒：模拟机器人停止不动，固件继续运行。",
+    },
+    "vboard.no_node": {
+        "en": "The virtual board needs Node.js (version 18 or later), but the node command was not found. Install Node.js from https://nodejs.org (or set ROBOARENA_NODE to its path) and try again.",
+        "zh": "虚拟开发板需要 Node.js（18 或更高版本），但找不到 node 命令。请从 https://nodejs.org 安装 Node.js（或把 ROBOARENA_NODE 设为它的路径）后重试。",
+    },
+    "vboard.no_package": {
+        "en": "The MicroPython VM ({package}) is not installed in {folder}. Install it once with: npm ci --prefix {folder}",
+        "zh": "{folder} 中没有安装 MicroPython 虚拟机（{package}）。请先运行一次：npm ci --prefix {folder}",
+    },
+    "vboard.no_pty": {
+        "en": "The virtual board needs a pseudo-terminal, which this system ({platform}) does not have. Use Linux or macOS, or try your program in the simulator: roboarena sim",
+        "zh": "虚拟开发板需要伪终端，而这个系统（{platform}）没有。请使用 Linux 或 macOS，或者在模拟器中试运行程序：roboarena sim",
+    },
+    "vboard.format_mismatch": {
+        "en": "The virtual board's firmware and bridge disagree about the shared buffers: the board says {board}, the bridge expects {bridge}. Update firmware/ra_board_virtual.py and sims/virtual_board.py together.",
+        "zh": "虚拟开发板的固件与桥接程序对共享缓冲区的格式不一致：开发板为 {board}，桥接程序期望 {bridge}。请同时更新 firmware/ra_board_virtual.py 和 sims/virtual_board.py。",
+    },
+    "vboard.vm_failed": {
+        "en": "The virtual board's VM stopped working ({reason}). Its last messages:\n{log}",
+        "zh": "虚拟开发板的虚拟机停止工作（{reason}）。最后的输出：\n{log}",
     },
     "cli.bad_seed": {
         "en": "--seed must be a whole number 0 or more, but it was {value!r}.",

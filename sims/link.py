@@ -6,6 +6,14 @@ serial link of the firmware speaks the same methods, so the student's program ru
 unchanged on either.
 
 URL form: ``sim://WORLD?seed=N&robot=SPEC&start=K`` (WORLD a built-in name or a folder).
+
+``board=core`` puts the real firmware between the program and the simulator: a simulated
+board (:mod:`roboarena.sims.core_board`) runs the firmware core with this simulation as its
+hardware, and the program reaches it over the serial link, as a real kit. Its options:
+``speed=F`` the board clock against real time (default 1; tests use 10 or more),
+``transport=pty|socket`` (default: a pseudo-terminal, a local TCP socket on Windows).
+``board=virtual`` runs the real firmware in the MicroPython VM instead
+(:mod:`roboarena.sims.virtual_board`; Node.js and ``npm ci --prefix firmware/virtual``).
 """
 
 from __future__ import annotations
@@ -39,10 +47,29 @@ def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
     world = unquote(parts.netloc + parts.path).strip("/") or "line-follow"
     options = dict(parse_qsl(parts.query, keep_blank_values=True))
     for key in options:
-        if key not in ("seed", "robot", "start"):
+        if key not in ("seed", "robot", "start", "board", "speed", "transport"):
             raise ConnectError("connect.unsupported", url=url,
                                reason=render("connect.bad_query", key=key, value=options[key],
-                                             reason="known options: seed, robot, start"))
+                                             reason="known options: seed, robot, start, board, speed, transport"))
+    for key, allowed in (("board", ("core", "virtual")), ("transport", ("auto", "pty", "socket"))):
+        if key in options and options[key] not in allowed:
+            raise ConnectError("connect.unsupported", url=url,
+                               reason=render("connect.bad_query", key=key, value=options[key],
+                                             reason="it must be one of " + ", ".join(allowed)))
+    for key in ("speed", "transport"):
+        if key in options and "board" not in options:
+            raise ConnectError("connect.unsupported", url=url,
+                               reason=render("connect.bad_query", key=key, value=options[key],
+                                             reason="it applies to a simulated board only: add board=core"))
+    if "speed" in options:
+        try:
+            speed = float(options["speed"])
+        except ValueError:
+            speed = 0.0
+        if not 0.01 <= speed <= 100:
+            raise ConnectError("connect.unsupported", url=url,
+                               reason=render("connect.bad_query", key="speed", value=options["speed"],
+                                             reason="it must be a number from 0.01 to 100 (times real time)"))
     for key in ("seed", "start"):
         if key in options and not options[key].isdigit():
             raise ConnectError("connect.unsupported", url=url,
@@ -83,9 +110,21 @@ class SimLink:
         return refuse
 
     @classmethod
-    def open(cls, url: str) -> "SimLink":
-        simulation = _offered.pop(threading.get_ident(), None) or simulation_from_url(url)
-        return cls(simulation)
+    def open(cls, url: str):
+        """The link for a ``sim://`` URL: this class, or with ``board=core`` (the firmware
+        core under CPython) or ``board=virtual`` (the firmware in the MicroPython VM) a
+        serial link to a simulated board (see the module's docstring)."""
+        board = parse_sim_url(url)[1].get("board")
+        simulation = _offered.pop(threading.get_ident(), None)
+        if board == "core":
+            from roboarena.sims.core_board import open_core_link
+
+            return open_core_link(url, simulation)
+        if board == "virtual":
+            from roboarena.sims.virtual_board import open_virtual_link
+
+            return open_virtual_link(url, simulation)
+        return cls(simulation or simulation_from_url(url))
 
     @property
     def running(self) -> bool:

@@ -66,7 +66,7 @@ def test_the_wrong_robot_class_for_a_world_says_which_to_use():
 @pytest.mark.parametrize("url, fragment", [
     ("sim://line-follow?speed=9", "speed='9'"),
     ("sim://line-follow?seed=-1", "seed='-1'"),
-    ("/dev/ttyUSB0", "not supported by this version yet"),
+    ("/dev/ttyUSB0", "There is no serial port /dev/ttyUSB0"),
 ])
 def test_unusable_urls_are_refused_with_the_reason(url, fragment):
     with pytest.raises(ConnectError) as caught:
