@@ -197,6 +197,8 @@ class VirtualBoard:
     def start(self) -> "VirtualBoard":
         import tty
 
+        if self._process is not None:
+            return self                      # already running (``with VirtualBoard(...).start()``)
         node = find_node()
         if not npm_package_ready() and not os.environ.get("ROBOARENA_MICROPYTHON_MJS"):
             raise VirtualBoardError("vboard.no_package", folder=str(VIRTUAL_DIR), package=NPM_PACKAGE)
