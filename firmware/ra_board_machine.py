@@ -144,6 +144,16 @@ class Board:
             self._bumper_pressed = bumper.get("pressed", 0)
             caps |= proto.CAP_BUMPER
 
+        # The timing-gate role: a bare board with an IR break-beam (or reflectance) sensor;
+        # the core reports each time the beam is broken, stamped with the board's clock.
+        self._gate = None
+        self._gate_broken = 0
+        gate = profile.get("gate")
+        if gate:
+            self._gate = _in(gate["pin"], gate.get("pull") == "up")
+            self._gate_broken = gate.get("broken", 0)
+            caps |= proto.CAP_GATE
+
         self._servo = None
         servo = profile.get("servo")
         if servo:
@@ -249,6 +259,8 @@ class Board:
             readings.heading = self._gyro.update(now)
         if self._bumper is not None:
             readings.bumper = self._bumper.value() == self._bumper_pressed
+        if self._gate is not None:
+            readings.gate = self._gate.value() == self._gate_broken
 
     def apply(self, outputs):
         now = self._now

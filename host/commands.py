@@ -287,3 +287,46 @@ def cmd_run(args) -> int:
     if "trace" in written:
         console.print(render("result.trace_written", path=written["trace"]), markup=False)
     return EXIT_FAILURE if lost else EXIT_OK
+
+
+# --- roboarena gate ------------------------------------------------------------------------------------
+def gate_crossings(link, stop=lambda: False, poll_s: float = 0.02):
+    """Each crossing a timing-gate board reports, as (run time s, board time ms, sensor),
+    the run time on the host's clock (the link estimates the board clock's offset and rate
+    from telemetry)."""
+    seen = 0
+    while not stop() and not link.lost:
+        events = link.events
+        while seen < len(events):
+            t_ms, name, fields = events[seen]
+            seen += 1
+            if name == "gate":
+                yield t_ms / 1000.0, t_ms - link.offsets[0], fields.get("sensor", 0)
+        time.sleep(poll_s)
+
+
+def cmd_gate(args) -> int:
+    """Print crossings as they happen, until Ctrl-C."""
+    from roboarena.cli import _console
+    from roboarena.host.serial_link import SerialLink
+
+    console = _console()
+    if args.server:
+        console.print(render("gate.no_judge", server=args.server), markup=False)
+    link = SerialLink.open(args.port)
+    if not link.board.capabilities & proto.CAP_GATE:
+        link.close()
+        raise ConnectError("gate.not_a_gate", port=args.port)
+    console.print(render("gate.ready", port=args.port), markup=False)
+    try:
+        for run_s, board_ms, sensor in gate_crossings(link):
+            if args.json:
+                print(json.dumps({"event": "gate", "t": round(run_s, 3), "board_ms": board_ms, "sensor": sensor}),
+                      flush=True)
+            else:
+                console.print(render("gate.crossing", t=run_s, board_ms=board_ms), markup=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        link.close()
+    return EXIT_OK

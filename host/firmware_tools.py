@@ -24,7 +24,7 @@ MANIFEST = "ra_manifest.json"
 BOARD_FILE = "board.json"
 KEEP_AS_SOURCE = {"main.py"}          # a board boots main.py; it must stay a .py
 NOT_FIRMWARE = {"__init__.py", "ra_board_virtual.py"}   # the host-side loader; the VM-only board
-PROFILES = {"esp32": "esp32_kit", "pico": "pico_kit"}   # --board names -> firmware/boards/*.json
+PROFILES = {"esp32": "esp32_kit", "pico": "pico_kit", "esp32_gate": "esp32_gate"}   # --board -> boards/*.json
 
 
 def firmware_files() -> list[Path]:

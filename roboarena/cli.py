@@ -109,9 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     firmware_commands = firmware.add_subparsers(dest="action", required=True, metavar="ACTION")
     flash = firmware_commands.add_parser("flash", help="copy the firmware onto a MicroPython board (mpremote)")
     flash.add_argument("--port", required=True, metavar="URL", help="the board's serial port, e.g. COM4 or /dev/ttyUSB0")
-    flash.add_argument("--board", choices=("esp32", "pico"), default="esp32", help="which kit's pin map (default esp32)")
+    flash.add_argument("--board", choices=("esp32", "pico", "esp32_gate"), default="esp32",
+                       help="which kit's pin map (default esp32; esp32_gate: a timing gate)")
     reading = firmware_commands.add_parser("version", help="the firmware version on a board")
     reading.add_argument("--port", required=True, metavar="URL")
+
+    gate = commands.add_parser("gate", help="a timing gate board: print each crossing as it happens")
+    gate.add_argument("--port", required=True, metavar="URL")
+    gate.add_argument("--server", metavar="URL", help="the judging server to post crossings to (not built yet)")
+    gate.add_argument("--json", action="store_true", help="one JSON object per crossing")
 
     ports = commands.add_parser("ports", help="list the robot kits plugged in by USB")
     ports.add_argument("--json", action="store_true", help="print the kits as one JSON object")
@@ -147,10 +153,11 @@ def main(argv: list[str] | None = None) -> int:
             from roboarena.host.firmware_tools import cmd_firmware
 
             return cmd_firmware(args)
-        if args.command in ("ports", "run"):
+        if args.command in ("ports", "run", "gate"):
             from roboarena.host import commands as host_commands
 
-            return {"ports": host_commands.cmd_ports, "run": host_commands.cmd_run}[args.command](args)
+            return {"ports": host_commands.cmd_ports, "run": host_commands.cmd_run,
+                    "gate": host_commands.cmd_gate}[args.command](args)
         from roboarena.challenges import commands
 
         return {"score": commands.cmd_score, "verify": commands.cmd_verify,

@@ -228,6 +228,22 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Firmware {version} on {port}: {copied} files copied, {skipped} unchanged.",
         "zh": "{port} 上的固件 {version}：复制了 {copied} 个文件，{skipped} 个未变。",
     },
+    "gate.ready": {
+        "en": "Timing gate on {port}: waiting for robots. Ctrl-C to stop.",
+        "zh": "{port} 上的计时门：等待机器人通过。按 Ctrl-C 停止。",
+    },
+    "gate.crossing": {
+        "en": "Crossing at {t:.3f} s (board clock {board_ms} ms)",
+        "zh": "{t:.3f} 秒有机器人通过（主板时钟 {board_ms} 毫秒）",
+    },
+    "gate.not_a_gate": {
+        "en": "The board on {port} is not set up as a timing gate. Flash it with the gate profile: roboarena firmware flash --port {port} --board esp32_gate",
+        "zh": "{port} 上的主板没有设置为计时门。请用计时门配置刷写：roboarena firmware flash --port {port} --board esp32_gate",
+    },
+    "gate.no_judge": {
+        "en": "The judging server is not part of this version yet: crossings are printed here, not sent to {server}.",
+        "zh": "这个版本还没有评审服务器：通过记录只在这里显示，不会发送到 {server}。",
+    },
     "file.toml_syntax": {
         "en": "{path} has a mistake on line {line}, column {column}: {detail}. Fix that line (TOML format: key = value).",
         "zh": "{path} 第 {line} 行第 {column} 列有错误：{detail}。请修改这一行（TOML 格式：键 = 值）。",

@@ -41,6 +41,7 @@ proto = firmware.load("ra_proto")
 ra_main = firmware.load("ra_main")
 
 COLOUR_PERIOD_MS = 25            # a TCS34725-class colour sensor integrates for about 24 ms
+GATE_PULSE_MS = 50               # a robot takes about this long to pass a break-beam
 MAX_LAG_S = 0.1                  # a board clock this far behind the wall clock gives up catching up
 SENSOR_CAPABILITIES = {"line": proto.CAP_LINE, "ultrasonic": proto.CAP_ULTRASONIC, "gyro": proto.CAP_GYRO,
                        "encoders": proto.CAP_ENCODERS, "colour": proto.CAP_COLOUR, "bumper": proto.CAP_BUMPER}
@@ -233,13 +234,17 @@ class CoreBoard:
     started the simulated run)."""
 
     def __init__(self, simulation, speed: float = 1.0, transport: str = "auto", board_id: str = "sim-core",
-                 faults: float = 0.0, fault_seed: int = 0):
+                 faults: float = 0.0, fault_seed: int = 0, gate: bool = False):
         self.simulation = simulation
         spec = simulation.spec
         self.speed = float(speed)
         # The facts ra_main reads from its board.
         self.board_id = board_id
         self.capabilities = capabilities_of(spec, simulation.settings.sensors)
+        if gate:
+            # A timing gate too: its beam lies along the world's gates, and is broken for
+            # GATE_PULSE_MS whenever the robot crosses one (a checkpoint event).
+            self.capabilities |= proto.CAP_GATE
         self.max_speed = spec.motor.max_speed
         self.counts_per_mm = spec.encoder_counts_per_rev / (math.pi * spec.wheel_diameter_mm)
         self.axle_track_mm = spec.axle_track_mm or spec.wheelbase_mm
@@ -315,6 +320,10 @@ class CoreBoard:
             readings.heading = int(round(sim.read_heading() * 100))
         if caps & proto.CAP_BUMPER:
             readings.bumper = sim.read_bumper()
+        if caps & proto.CAP_GATE:
+            events = sim._events
+            crossed = next((t for t, name, _ in reversed(events) if name == "checkpoint"), None)
+            readings.gate = crossed is not None and sim.t_ms - crossed < GATE_PULSE_MS
         if caps & proto.CAP_COLOUR and self.clock_ms - self._colour_at >= COLOUR_PERIOD_MS:
             self._colour_at = self.clock_ms
             colour = sim.read_colour()

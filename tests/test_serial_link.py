@@ -400,3 +400,32 @@ def test_the_one_kit_plugged_in_is_found_and_found_again_by_serial_number(monkey
     monkeypatch.setattr(ports, "_comports", lambda: fake_ports()[:2])
     assert ports.the_one_kit("p.py") == "COM4"
     assert ports.port_of_serial_number("A1") == "COM4" and ports.port_of_serial_number("ZZ") is None
+
+
+def test_a_timing_gate_reports_a_robot_crossing_with_its_time():
+    """The gate role: the firmware stamps the beam break with its clock and the host reads
+    it back on the run's time line (here the beam lies along the world's first gate)."""
+    from roboarena.host.commands import gate_crossings
+    from roboarena.host.serial_link import SerialLink
+    from roboarena.sims.core_board import CoreBoard
+    from roboarena.sims.runner import prepare
+
+    simulation = prepare("line-follow", seed=0)
+    simulation.body.x, simulation.body.y, simulation.body.heading = 2100.0, 760.0, math.radians(90)
+    board = CoreBoard(simulation, speed=5.0, gate=True)
+    board.start()
+    try:
+        link = SerialLink.open(board.url)
+        assert link.board.capabilities & proto.CAP_GATE
+        link.command(200, 200)                 # drive north, across the gate at y = 800
+        started = time.monotonic()
+        crossing = next(gate_crossings(link, stop=lambda: time.monotonic() - started > 10))
+        link.close()
+    finally:
+        board.stop()
+    run_s, board_ms, sensor = crossing
+    checkpoint_ms = next(t for t, name, _ in simulation.events if name == "checkpoint")
+    assert sensor == 0 and 0 < run_s < 5
+    # The board stamped the crossing on its own clock within two control loops (5 ms each)
+    # of the simulator's event (the simulation's time starts at the board's ARM).
+    assert abs(board_ms - (board.sim_start_ms + checkpoint_ms)) <= 10

@@ -357,3 +357,22 @@ def test_board_stop_rests_every_actuator(hw, link):
     board.apply(out)
     board.stop()
     assert [hw.pwms[n].duty for n in (25, 26, 27, 13, 14)] == [0, 0, 0, 0, 0]
+
+
+def test_the_gate_profile_reports_the_beam_and_sends_a_gate_frame(hw, link):
+    module, stream = link
+    proto = importlib.import_module("ra_proto")
+    ra_core = importlib.import_module("ra_core")
+    board = module.Board(profile("esp32_gate"))
+    assert board.capabilities == proto.CAP_GATE | proto.CAP_LED
+    readings = ra_core.Readings()
+    board.read(readings)
+    assert readings.gate is False                    # the receiver sees the beam: its line is low
+    hw.pins[4].drive(1)                              # a robot breaks the beam: the pull-up wins
+    board.read(readings)
+    assert readings.gate is True
+    core = ra_core.Core(board.board_id, board.capabilities, 1, 1, 100, 0)
+    core.tick(1234, readings)
+    assert frames(core.take_tx()) == [(proto.GATE, struct.pack("<IB", 1234, 0))]
+    core.tick(1239, readings)                        # still broken: one crossing, one frame
+    assert frames(core.take_tx()) == []
