@@ -9,7 +9,7 @@
 
 import ra_core
 
-LOOP_MS = 5                      # control loop period
+LOOP_MS = 3                      # control loop period: fast enough for telemetry to fill a 115200 baud line
 
 
 def run(board, loops=None):
