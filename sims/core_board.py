@@ -11,7 +11,7 @@ board clock, ``&transport=socket`` for TCP). What this exercises that the plain 
 does not: the wire protocol, the firmware's handshake, watchdog and wheel-speed loop,
 telemetry timing, and the host's serial link with its retries and reconnection.
 
-The board is the firmware's: every 5 ms of board time it reads the sensors (the
+The board is the firmware's: every loop period (3 ms) it reads the sensors (the
 simulation's readings, in the protocol's units), takes the received bytes, runs the
 control loop and applies the motor duties as wheel speed commands (``duty × max_speed``;
 the simulator then adds its motor lag, deadband and mismatch). Simulated time only moves

@@ -8,7 +8,7 @@ serial link open it by its name. Behind it, Node.js runs the MicroPython WebAsse
 ``firmware/virtual/package.json``) with the firmware's files (``firmware/*.py``) in its
 filesystem; ``firmware/virtual/vboard.mjs`` runs its ``main.py``, which runs ra_main's
 loop on the board object ``ra_board_virtual``. Each pass of that loop asks this module,
-synchronously, to let the simulation run 5 ms of board time and for the readings after
+synchronously, to let the simulation run one loop period of board time and for the readings after
 it; the motor power it set drives the simulated robot.
 
 This module owns the pseudo-terminal, the simulation and the clock:
