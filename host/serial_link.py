@@ -723,7 +723,8 @@ def _open_port(url: str):
     import serial
 
     try:
-        port = serial.serial_for_url(url, baudrate=BAUDRATE, timeout=0, do_not_open=True)
+        # exclusive: two programs driving one kit would fight over it; the second is told.
+        port = serial.serial_for_url(url, baudrate=BAUDRATE, timeout=0, do_not_open=True, exclusive=True)
     except (ValueError, serial.SerialException) as exc:
         raise ConnectError("serial.bad_url", url=url, reason=str(exc)) from None
     # ESP32 dev boards wire DTR and RTS to EN (reset) and GPIO0 (boot mode) through two
@@ -752,8 +753,8 @@ def _open_error(url: str, exc: Exception) -> ConnectError:
         kits = ports.find_kits()
         found = ports.describe(kits) if kits else render("ports.none_short")
         return ConnectError("serial.no_port", url=url, found=found)
-    if number in (errno.EACCES, errno.EBUSY) or "permission" in lowered or "access is denied" in lowered \
-            or "busy" in lowered:
+    if number in (errno.EACCES, errno.EBUSY, errno.EAGAIN) or "permission" in lowered \
+            or "access is denied" in lowered or "busy" in lowered or "exclusively lock" in lowered:
         return ConnectError("serial.busy", url=url, reason=text)
     return ConnectError("serial.cannot_open", url=url, reason=text)
 

@@ -429,3 +429,32 @@ def test_a_timing_gate_reports_a_robot_crossing_with_its_time():
     # The board stamped the crossing on its own clock within two control loops (5 ms each)
     # of the simulator's event (the simulation's time starts at the board's ARM).
     assert abs(board_ms - (board.sim_start_ms + checkpoint_ms)) <= 10
+
+
+@needs_pty
+def test_a_port_another_program_holds_is_refused_as_busy():
+    import serial
+
+    board = FakeBoard(lambda data: b"")
+    holder = serial.Serial(board.path, exclusive=True)
+    try:
+        with pytest.raises(ConnectError) as caught:
+            SerialLink.open(board.path, "kit")
+    finally:
+        holder.close()
+        board.close()
+    assert caught.value.message_id == "serial.busy" and board.path in str(caught.value)
+
+
+@needs_pty
+def test_garbage_at_a_wrong_baud_rate_gets_a_clear_message_not_a_hang():
+    rng = __import__("random").Random(3)
+    board = FakeBoard(lambda data: bytes(rng.getrandbits(8) for _ in range(64)))
+    started = time.monotonic()
+    try:
+        with pytest.raises(ConnectError) as caught:
+            SerialLink.open(board.path, "kit")
+    finally:
+        board.close()
+    assert "roboarena firmware flash --port" in str(caught.value)
+    assert time.monotonic() - started < 3.0
