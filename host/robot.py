@@ -191,9 +191,16 @@ class Robot(_Base):
 
     def straight(self, distance_mm: float, speed: float = 200):
         """Drive ``distance_mm`` straight ahead (negative: backwards) and stop.
-        Returns when done; uses the encoders to keep both wheels level."""
+        Returns when done; uses the encoders to keep both wheels level. On a kit the
+        firmware runs the move itself; in the simulator this loop does."""
         distance_mm = checks.number("distance_mm", distance_mm, -100_000, 100_000, "mm", "300")
         speed = abs(checks.speed("speed", speed, self.max_speed))
+        on_board = getattr(self._link, "move", None)
+        if on_board is not None:            # a kit: the firmware runs the move on its own loop
+            self._wheels = (0.0, 0.0)
+            on_board(True, distance_mm, speed)
+            self.wait(self.spec.motor.time_constant_ms * 3)
+            return
         direction = 1.0 if distance_mm >= 0 else -1.0
         start_left, start_right = self.encoders
         target = abs(distance_mm)
@@ -223,6 +230,12 @@ class Robot(_Base):
         Returns when done; uses the gyro."""
         angle_deg = checks.number("angle_deg", angle_deg, -36_000, 36_000, "deg", "90")
         turn_rate = abs(checks.number("turn_rate", turn_rate, -self.max_turn_rate, self.max_turn_rate, "deg/s", "90"))
+        on_board = getattr(self._link, "move", None)
+        if on_board is not None:            # a kit: the firmware runs the move on its own loop
+            self._wheels = (0.0, 0.0)
+            on_board(False, angle_deg, turn_rate)
+            self.wait(self.spec.motor.time_constant_ms * 3)
+            return
         start = self.heading()
         direction = 1.0 if angle_deg >= 0 else -1.0
         slowest = math.degrees(self.spec.motor.deadband * self.max_speed * 1.5 / (self.axle_track_mm / 2))

@@ -506,7 +506,7 @@ class SerialLink:
             code = self._wait_ack(seq)
             self.history.append((kind, seq, payload, code))
             if code == proto.OK:
-                return
+                return seq
             if code in (proto.E_NOT_ARMED, proto.E_VERSION):
                 # The watchdog stopped the motors, or the board restarted: the reader
                 # thread shakes hands and arms it again; then the command goes again.
@@ -625,6 +625,20 @@ class SerialLink:
         else:
             self._request(proto.DRIVE, struct.pack("<hh", _int16(a), _int16(b)), "drive")
         self.last_command = (float(a), float(b))
+
+    def move(self, straight: bool, amount: float, speed: float, timeout_ms: float = 60000):
+        """A straight (``amount`` mm at ``speed`` mm/s) or a turn (deg at deg/s) run by the
+        firmware on the board, closed-loop on its encoders and gyro; returns when its
+        MOVE_DONE comes (or after ``timeout_ms`` of board time)."""
+        kind = proto.STRAIGHT if straight else proto.TURN
+        goal = round(amount) if straight else round(amount * 100)
+        seq = self._request(kind, struct.pack("<ih", goal, max(1, round(abs(speed)))),
+                            "straight" if straight else "turn")
+        end = self.board_now_ms() + timeout_ms
+        while seq not in self.moves_done and self.board_now_ms() < end:
+            self.wait(5)
+        self.moves_done.discard(seq)
+        self.last_command = (0.0, 0.0)
 
     def set_led(self, rgb: tuple[int, int, int]):
         self._need(proto.CAP_LED, "led")

@@ -114,6 +114,8 @@ def test_straight_and_turn_run_over_the_serial_link(board_factory):
     heading = robot.heading()
     robot.turn(90)
     assert 84 < robot.heading() - heading < 96
+    sent = [kind for kind, *_ in robot._link.history]
+    assert proto.STRAIGHT in sent and proto.TURN in sent      # run by the firmware, not by a host loop
 
 
 # --- the line follower, through pyserial, the firmware and the simulator -------------------------------------
