@@ -19,6 +19,7 @@ except ImportError:
 
 FIRMWARE_VERSION = (1, 0, 0)
 WATCHDOG_MS = const(250)         # no frame from the host for this long: stop the motors
+TELEMETRY_SIZE = struct.calcsize(proto.TELEMETRY_FORMAT)
 RESEND_WINDOW_MS = const(200)    # the same command and seq again within this: a resend, not a new command
 SPEED_KP = 0.6                   # wheel speed loop: duty per (mm/s error / max speed)
 SPEED_KI = 4.0                   # ... integral, per second
@@ -65,7 +66,6 @@ class Core:
         self.tx = bytearray(256)     # bytes to send, filled by tick/receive
         self.tx_len = 0
         self._raw = bytearray(proto.MAX_FRAME)
-        self._cobs = bytearray(proto.MAX_FRAME + 4)
         self.host_ok = False         # a HELLO of our major version has been seen
         self.armed = False
         self.last_frame_ms = now_ms
@@ -76,7 +76,8 @@ class Core:
         self.target_right = 0.0
         self._integral_left = 0.0
         self._integral_right = 0.0
-        self._last_enc = None        # (ms, left, right) of the previous tick
+        self._last_ms = -1           # time and encoder counts at the previous tick (-1: none yet)
+        self._last_left = self._last_right = 0
         self._prev_tick_ms = None
         self.speed_left = 0.0        # measured, mm/s
         self.speed_right = 0.0
@@ -188,13 +189,13 @@ class Core:
         self.out.throttle = 0.0
 
     def _measure_speeds(self, now_ms, readings):
-        last = self._last_enc
-        self._last_enc = (now_ms, readings.encoder_left, readings.encoder_right)
-        if last is None or now_ms <= last[0]:
+        last_ms, last_left, last_right = self._last_ms, self._last_left, self._last_right
+        self._last_ms, self._last_left, self._last_right = now_ms, readings.encoder_left, readings.encoder_right
+        if last_ms < 0 or now_ms <= last_ms:
             return
-        dt_s = (now_ms - last[0]) / 1000
-        self.speed_left = (readings.encoder_left - last[1]) / self.counts_per_mm / dt_s
-        self.speed_right = (readings.encoder_right - last[2]) / self.counts_per_mm / dt_s
+        dt_s = (now_ms - last_ms) / 1000
+        self.speed_left = (readings.encoder_left - last_left) / self.counts_per_mm / dt_s
+        self.speed_right = (readings.encoder_right - last_right) / self.counts_per_mm / dt_s
 
     def _speed_loop(self, now_ms):
         """Wheel speed PI from the encoders, with the target as feed-forward."""
@@ -245,26 +246,31 @@ class Core:
 
     # --- sending -------------------------------------------------------------------------------
     def _send(self, kind, payload):
+        """Queue a frame whose payload is given (the rare messages)."""
+        self._raw[3:3 + len(payload)] = payload
+        self._frame(kind, len(payload))
+
+    def _frame(self, kind, size):
+        """Queue the frame whose ``size`` payload bytes are already in ``_raw[3:]``: header
+        and CRC around them, COBS-encoded straight into the transmit buffer (no copies)."""
         raw = self._raw
-        n = 3 + len(payload)
+        n = 3 + size
         raw[0] = proto.PROTOCOL_MAJOR
         raw[1] = kind
         raw[2] = self.seq
         self.seq = (self.seq + 1) & 0xFF
-        raw[3:n] = payload
         crc = proto.crc16(raw, 0, n)
         raw[n] = crc >> 8
         raw[n + 1] = crc & 0xFF
-        length = proto.cobs_encode(memoryview(raw)[:n + 2], self._cobs)
-        if self.tx_len + length + 1 > len(self.tx):
+        if self.tx_len + n + 2 + (n + 2) // 254 + 2 > len(self.tx):
             return                       # the host is not reading: drop rather than block
-        self.tx[self.tx_len:self.tx_len + length] = self._cobs[:length]
+        length = proto.cobs_encode(raw, self.tx, n + 2, self.tx_len)
         self.tx[self.tx_len + length] = 0
         self.tx_len += length + 1
 
     def _ack(self, seq, code):
-        self._send(proto.ACK, struct.pack("<BB", seq, code))
-
+        struct.pack_into("<BB", self._raw, 3, seq, code)
+        self._frame(proto.ACK, 2)
 
     def _send_hello_reply(self, seq):
         version = FIRMWARE_VERSION
@@ -276,9 +282,10 @@ class Core:
         flags = (proto.FLAG_ARMED if self.armed else 0) | (proto.FLAG_BUMPER if r.bumper else 0) \
             | (proto.FLAG_MOVING if self.move is not None else 0)
         line = r.line
-        self._send(proto.TELEMETRY, struct.pack(proto.TELEMETRY_FORMAT, now_ms & 0xFFFFFFFF, r.encoder_left,
-                                                r.encoder_right, line[0], line[1], line[2], line[3], line[4],
-                                                min(65535, max(0, int(r.distance))), int(r.heading), flags, r.colour))
+        struct.pack_into(proto.TELEMETRY_FORMAT, self._raw, 3, now_ms & 0xFFFFFFFF, r.encoder_left, r.encoder_right,
+                         line[0], line[1], line[2], line[3], line[4], min(65535, max(0, int(r.distance))),
+                         int(r.heading), flags, r.colour)
+        self._frame(proto.TELEMETRY, TELEMETRY_SIZE)
 
     def take_tx(self):
         """The bytes to send since the last call (a copy; the buffer is reused)."""

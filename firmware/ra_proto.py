@@ -104,14 +104,18 @@ def crc16(data, start=0, end=None):
     return crc
 
 
-def cobs_encode(data, out):
-    """COBS-encode ``data`` into bytearray ``out`` (len(data) + len(data) // 254 + 2 at
-    most); returns the encoded length, without the 0x00 delimiter."""
-    code_at = 0
+def cobs_encode(data, out, length=-1, start=0):
+    """COBS-encode the first ``length`` bytes of ``data`` (all of it when -1) into bytearray
+    ``out`` from index ``start`` (room for length + length // 254 + 1 bytes); returns the
+    encoded length, without the 0x00 delimiter. Writes in place: the firmware encodes
+    straight into its transmit buffer."""
+    if length < 0:
+        length = len(data)
+    code_at = start
     code = 1
-    n = 1
-    last = len(data) - 1
-    for i in range(len(data)):
+    n = start + 1
+    last = length - 1
+    for i in range(length):
         byte = data[i]
         if byte == 0:
             out[code_at] = code
@@ -128,7 +132,7 @@ def cobs_encode(data, out):
                 n += 1
                 code = 1
     out[code_at] = code
-    return n
+    return n - start
 
 
 def cobs_decode(data, length, out):
