@@ -37,7 +37,6 @@ from drivers.ws2812 import Pixel
 
 _RX_SIZE = const(64)             # bytes per loop at most; the rest waits for the next loop
 _SILENCE_MS = const(50)          # a gap this long ends whatever frame was under way
-_CTRL_C = const(0x03)
 _LINE_CHANNELS = const(5)        # ra_core.Readings.line
 _PI = 3.14159265
 
@@ -181,8 +180,7 @@ class Board:
         self._rx_view = memoryview(self._rx)
         self._one = bytearray(1)
         self._last_rx_ms = 0
-        self._frame_pos = 0          # bytes since a frame boundary, counted to 2
-        self._first = 0              # the first byte after the boundary
+        self._ctrl_c = proto.CtrlCSpotter()
 
     # --- building --------------------------------------------------------------------------
     def _motor(self, motors, side, name):
@@ -290,11 +288,8 @@ class Board:
         call), or None. Raises KeyboardInterrupt on an in-band Ctrl-C (see the header),
         leaving the bytes after it unread for the REPL."""
         now = self._now
-        if time.ticks_diff(now, self._last_rx_ms) > _SILENCE_MS:
-            if self._frame_pos == 1 and self._first == _CTRL_C:
-                self._frame_pos = 0
-                raise KeyboardInterrupt     # a lone Ctrl-C
-            self._frame_pos = 0
+        if time.ticks_diff(now, self._last_rx_ms) > _SILENCE_MS and self._ctrl_c.silence():
+            raise KeyboardInterrupt         # a lone Ctrl-C
         rx = self._rx
         one = self._one
         n = 0
@@ -303,17 +298,8 @@ class Board:
             byte = one[0]
             rx[n] = byte
             n += 1
-            pos = self._frame_pos
-            if byte == 0:
-                self._frame_pos = 0
-            elif pos == 0:
-                self._first = byte
-                self._frame_pos = 1
-            elif pos == 1:
-                self._frame_pos = 2
-                if byte != proto.PROTOCOL_MAJOR and (byte == _CTRL_C or self._first == _CTRL_C):
-                    self._frame_pos = 0
-                    raise KeyboardInterrupt
+            if self._ctrl_c.byte(byte):
+                raise KeyboardInterrupt
         if not n:
             return None
         self._last_rx_ms = now

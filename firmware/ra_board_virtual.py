@@ -55,8 +55,7 @@ class Board:
         self._rx_count = 0
         self._now = 0
         self._last_rx_ms = 0
-        self._frame_pos = 0          # bytes since a frame boundary, counted to 2
-        self._first = 0              # the first byte after the boundary
+        self._ctrl_c = proto.CtrlCSpotter()
         ra_hw.attach(uctypes.addressof(self._io), _OUT_SIZE, _IN_SIZE, uctypes.addressof(self._rx), _RX_SIZE,
                      OUTPUTS_FORMAT, READINGS_FORMAT)
         self._rx_count = ra_hw.step(0, False)    # the first readings and the clock; no time passes
@@ -88,30 +87,17 @@ class Board:
         or None. Raises KeyboardInterrupt on an in-band Ctrl-C (see the header), leaving
         the bytes after it unread for the REPL."""
         now = self._now
-        if now - self._last_rx_ms > _SILENCE_MS:
-            if self._frame_pos == 1 and self._first == _CTRL_C:
-                self._frame_pos = 0
-                raise KeyboardInterrupt     # a lone Ctrl-C
-            self._frame_pos = 0
+        if now - self._last_rx_ms > _SILENCE_MS and self._ctrl_c.silence():
+            raise KeyboardInterrupt         # a lone Ctrl-C
         count = self._rx_count
         if not count:
             return None
         self._rx_count = 0
         rx = self._rx
         for n in range(count):
-            byte = rx[n]
-            pos = self._frame_pos
-            if byte == 0:
-                self._frame_pos = 0
-            elif pos == 0:
-                self._first = byte
-                self._frame_pos = 1
-            elif pos == 1:
-                self._frame_pos = 2
-                if byte != proto.PROTOCOL_MAJOR and (byte == _CTRL_C or self._first == _CTRL_C):
-                    self._frame_pos = 0
-                    ra_hw.unread(n + 1)     # the rest goes back to the line, for the REPL
-                    raise KeyboardInterrupt
+            if self._ctrl_c.byte(rx[n]):
+                ra_hw.unread(n + 1)         # the rest goes back to the line, for the REPL
+                raise KeyboardInterrupt
         self._last_rx_ms = now
         return self._rx_view[:count]
 

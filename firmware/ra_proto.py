@@ -175,6 +175,42 @@ def build(msg_type, seq, payload=b""):
     return bytes(out[:n + 1])
 
 
+_CTRL_C = const(0x03)
+
+
+class CtrlCSpotter:
+    """Spots a Ctrl-C typed on the serial line while frames flow. Boards switch the REPL's
+    own Ctrl-C off in protocol mode (frames carry 0x03 bytes: COBS codes, CRCs), so they
+    look for it here: a frame's second byte is always the protocol version, so a 0x03 in
+    first place not followed by it, a 0x03 in second place, or a lone 0x03 followed by
+    silence, can only be a person (or mpremote) asking for the REPL."""
+
+    def __init__(self):
+        self.pos = 0                 # bytes since a frame boundary, counted to 2
+        self.first = 0               # the first byte after the boundary
+
+    def silence(self):
+        """Nothing came for a while: True if a lone Ctrl-C was waiting."""
+        lone = self.pos == 1 and self.first == _CTRL_C
+        self.pos = 0
+        return lone
+
+    def byte(self, byte):
+        """True when this byte completes an in-band Ctrl-C."""
+        pos = self.pos
+        if byte == 0:
+            self.pos = 0
+        elif pos == 0:
+            self.first = byte
+            self.pos = 1
+        elif pos == 1:
+            self.pos = 2
+            if byte != PROTOCOL_MAJOR and (byte == _CTRL_C or self.first == _CTRL_C):
+                self.pos = 0
+                return True
+        return False
+
+
 class Decoder:
     """Splits a byte stream into frames and checks them. ``feed_byte`` returns each
     complete, valid frame as (version, type, seq, payload memoryview), valid until the
