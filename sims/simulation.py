@@ -133,10 +133,6 @@ class Simulation:
         self._record_sample()
 
     # --- time -------------------------------------------------------------------------------------
-    def check_running(self):
-        if self.over is not None:
-            raise RunOver(self.over)
-
     def tick(self, ms: float):
         """Let ``ms`` of simulated time pass (integrated lazily, see :meth:`sync`)."""
         if self.over is not None:
