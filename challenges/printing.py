@@ -27,7 +27,7 @@ from matplotlib.patheffects import withStroke
 from matplotlib.transforms import Affine2D
 
 from roboarena.errors import ChallengeError
-from roboarena.messages import current_language, render
+from roboarena.messages import Msg, current_language, render
 
 A4_MM = (210.0, 297.0)       # portrait width, height
 MARGIN_MM = 10.0             # kept free on every side: printers cannot print to the edge
@@ -126,8 +126,8 @@ def print_floor(challenge, out) -> tuple[Path, int]:
         blocker = next((folder for folder in out.parents if folder.exists() and not folder.is_dir()), None)
         reason = render("print.not_a_folder", path=str(blocker)) if blocker else exc.strerror or str(exc)
         raise ChallengeError("file.bad_key", path=str(out), key="--out",
-                             problem=render("print.cannot_write", reason=reason),
-                             hint=render("print.cannot_write_hint")) from exc
+                             problem=Msg("print.cannot_write", reason=reason),
+                             hint=Msg("print.cannot_write_hint")) from exc
     return out, len(tiles)
 
 

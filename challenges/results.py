@@ -13,7 +13,7 @@ from pathlib import Path
 from roboarena.challenges.pack import Challenge, find_pack, load_challenge
 from roboarena.challenges.scoring import RunEvents, Score, score_run
 from roboarena.errors import TraceError
-from roboarena.messages import render
+from roboarena.messages import Msg
 
 
 def run_events(event_records: list[dict], end_record: dict) -> RunEvents:
@@ -40,9 +40,9 @@ def score_trace(path: str | Path, pack: str | Path | None = None) -> tuple[Score
     else:
         if find_pack(recorded_id) is None:
             raise TraceError("trace.unknown_pack", path=str(path), challenge=recorded_id, trace_hash=recorded_hash[:12],
-                             found=render("trace.pack_missing"))
+                             found=Msg("trace.pack_missing"))
         challenge = load_challenge(recorded_id)
         if challenge.content_hash != recorded_hash:
             raise TraceError("trace.unknown_pack", path=str(path), challenge=recorded_id, trace_hash=recorded_hash[:12],
-                             found=render("trace.pack_other_version", installed=challenge.content_hash[:12]))
+                             found=Msg("trace.pack_other_version", installed=challenge.content_hash[:12]))
     return score_run(challenge, run_events(events, end)), header, challenge.content_hash != recorded_hash

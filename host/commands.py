@@ -25,7 +25,7 @@ from pathlib import Path
 from roboarena import __version__
 from roboarena.errors import ConnectError, ProgramError, RunOver
 from roboarena.host.serial_link import proto
-from roboarena.messages import render
+from roboarena.messages import Msg, render
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -203,7 +203,7 @@ def open_board_link(url: str):
         from roboarena.sims.link import SimLink, parse_sim_url
 
         if parse_sim_url(url)[1].get("board") not in ("core", "virtual"):
-            raise ConnectError("connect.unsupported", url=url, reason=render("run.plain_sim"))
+            raise ConnectError("connect.unsupported", url=url, reason=Msg("run.plain_sim"))
         return SimLink.open(url)
     from roboarena.host.serial_link import SerialLink
 

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 from roboarena.errors import ConnectError
-from roboarena.messages import render
+from roboarena.messages import Msg
 
 # A link ``roboarena run`` opened before the program started, for the program's Robot():
 # the port is already open (a serial port opens only once), and the run records it.
@@ -67,7 +67,7 @@ def _check_kind(link, kind: str, url: str):
         return
     if url.startswith("sim://"):
         world = url.split("://", 1)[1].split("?", 1)[0]
-        raise ConnectError("connect.wrong_class", world=world, world_kind=render(f"kind.{link.spec.kind}"),
-                           asked_kind=render(f"kind.{kind}"), suggestion="Car" if link.spec.kind == "car" else "Robot")
-    raise ConnectError("serial.wrong_kind", url=url, board_kind=render(f"kind.{link.spec.kind}"),
-                       asked_kind=render(f"kind.{kind}"), suggestion="Car" if link.spec.kind == "car" else "Robot")
+        raise ConnectError("connect.wrong_class", world=world, world_kind=Msg(f"kind.{link.spec.kind}"),
+                           asked_kind=Msg(f"kind.{kind}"), suggestion="Car" if link.spec.kind == "car" else "Robot")
+    raise ConnectError("serial.wrong_kind", url=url, board_kind=Msg(f"kind.{link.spec.kind}"),
+                       asked_kind=Msg(f"kind.{kind}"), suggestion="Car" if link.spec.kind == "car" else "Robot")

@@ -20,7 +20,7 @@ import math
 from roboarena.errors import BadArgument
 from roboarena.host import checks
 from roboarena.host.connect import open_link
-from roboarena.messages import render
+from roboarena.messages import Msg
 
 MAX_WAIT_MS = 3_600_000
 LED_COLOURS = {
@@ -64,7 +64,7 @@ class _Base:
         return self._link.read_encoders()
 
     def _not_here(self, part: str, hint: str = ""):
-        raise BadArgument("arg.not_on_this_robot", kind=render(f"kind.{self._kind}"), part=part, hint=hint)
+        raise BadArgument("arg.not_on_this_robot", kind=Msg(f"kind.{self._kind}"), part=part, hint=hint)
 
     def close(self):
         self._link.close()

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from roboarena import firmware
 from roboarena.errors import BadArgument, ConnectError, RunOver
-from roboarena.messages import render
+from roboarena.messages import Msg, render
 
 proto = firmware.load("ra_proto")
 
@@ -240,7 +240,7 @@ class SerialLink:
                 raise ConnectError("serial.no_ack", url=self.url, what=_KIND_NAMES[kind], tries=COMMAND_TRIES)
             if code != proto.OK:
                 raise ConnectError("serial.refused_setup", url=self.url, what=_KIND_NAMES[kind],
-                                   reason=render(f"serial.code.{ERROR_NAMES.get(code, 'unknown_type')}"))
+                                   reason=Msg(f"serial.code.{ERROR_NAMES.get(code, 'unknown_type')}"))
         if self.telemetry_ms:
             deadline = time.monotonic() + FIRST_TELEMETRY_S
             seen = self.telemetry
@@ -257,8 +257,8 @@ class SerialLink:
         from roboarena.sims.spec import load_spec
 
         if self.kind and board.kind != self.kind:
-            raise ConnectError("serial.wrong_kind", url=self.url, board_kind=render(f"kind.{board.kind}"),
-                               asked_kind=render(f"kind.{self.kind}"),
+            raise ConnectError("serial.wrong_kind", url=self.url, board_kind=Msg(f"kind.{board.kind}"),
+                               asked_kind=Msg(f"kind.{self.kind}"),
                                suggestion="Car" if board.kind == "car" else "Robot")
         # The board tells what it has, not its measurements: the built-in spec of its kind
         # gives the figures Robot() checks commands against.
@@ -517,8 +517,8 @@ class SerialLink:
             if code is not None:
                 name = ERROR_NAMES.get(code, "unknown_type")
                 if code == proto.E_OUT_OF_RANGE:
-                    raise BadArgument("serial.refused", what=what, reason=render(f"serial.code.{name}"))
-                raise ConnectError("serial.refused_setup", url=self.url, what=what, reason=render(f"serial.code.{name}"))
+                    raise BadArgument("serial.refused", what=what, reason=Msg(f"serial.code.{name}"))
+                raise ConnectError("serial.refused_setup", url=self.url, what=what, reason=Msg(f"serial.code.{name}"))
             tries += 1
             self.stats["retries"] += 1
             if tries >= COMMAND_TRIES and self._connected:
@@ -660,8 +660,8 @@ class SerialLink:
 
     def _need(self, capability: int, part: str):
         if self.board is not None and not self.board.capabilities & capability:
-            raise BadArgument("arg.not_on_this_robot", kind=render(f"kind.{self.board.kind}"),
-                              part=render(f"serial.part.{part}"), hint=render("serial.part_hint"))
+            raise BadArgument("arg.not_on_this_robot", kind=Msg(f"kind.{self.board.kind}"),
+                              part=Msg(f"serial.part.{part}"), hint=Msg("serial.part_hint"))
 
     def read_line(self) -> list[int]:
         self._need(proto.CAP_LINE, "line")
@@ -690,8 +690,8 @@ class SerialLink:
         return bool(self._latest().flags & proto.FLAG_BUMPER)
 
     def camera_frame(self):
-        raise BadArgument("arg.not_on_this_robot", kind=render(f"kind.{self.board.kind if self.board else 'car'}"),
-                          part=render("serial.part.camera"), hint=render("serial.camera_hint"))
+        raise BadArgument("arg.not_on_this_robot", kind=Msg(f"kind.{self.board.kind if self.board else 'car'}"),
+                          part=Msg("serial.part.camera"), hint=Msg("serial.camera_hint"))
 
     def close(self):
         """Stop the motors, stop the telemetry, close the port."""

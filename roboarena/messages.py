@@ -518,10 +518,29 @@ def current_language() -> str:
     return "zh" if chosen.lower().startswith("zh") else "en"
 
 
+class Msg:
+    """A message inside another message's fields: rendered with it, in its language, so an
+    error shown in Chinese says all of it in Chinese (and in English, all in English)."""
+
+    __slots__ = ("message_id", "fields")
+
+    def __init__(self, message_id: str, **fields):
+        self.message_id, self.fields = message_id, fields
+
+    def __str__(self) -> str:
+        return render(self.message_id, None, **self.fields)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def render(message_id: str, lang: str | None = None, **fields) -> str:
     """The message ``message_id`` in ``lang`` (the user's language when None)."""
     entry = CATALOG[message_id]
-    template = entry[lang or current_language()]
+    lang = lang or current_language()
+    template = entry[lang]
+    fields = {key: render(value.message_id, lang, **value.fields) if isinstance(value, Msg) else value
+              for key, value in fields.items()}
     try:
         return template.format(**fields)
     except (KeyError, ValueError, IndexError):

@@ -22,7 +22,7 @@ import threading
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from roboarena.errors import BadArgument, ConnectError
-from roboarena.messages import render
+from roboarena.messages import Msg
 from roboarena.sims.simulation import Simulation
 
 # The simulation the runner prepared for the next Robot() / Car() of each thread: a match
@@ -49,17 +49,17 @@ def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
     for key in options:
         if key not in ("seed", "robot", "start", "board", "speed", "transport"):
             raise ConnectError("connect.unsupported", url=url,
-                               reason=render("connect.bad_query", key=key, value=options[key],
+                               reason=Msg("connect.bad_query", key=key, value=options[key],
                                              reason="known options: seed, robot, start, board, speed, transport"))
     for key, allowed in (("board", ("core", "virtual")), ("transport", ("auto", "pty", "socket"))):
         if key in options and options[key] not in allowed:
             raise ConnectError("connect.unsupported", url=url,
-                               reason=render("connect.bad_query", key=key, value=options[key],
+                               reason=Msg("connect.bad_query", key=key, value=options[key],
                                              reason="it must be one of " + ", ".join(allowed)))
     for key in ("speed", "transport"):
         if key in options and "board" not in options:
             raise ConnectError("connect.unsupported", url=url,
-                               reason=render("connect.bad_query", key=key, value=options[key],
+                               reason=Msg("connect.bad_query", key=key, value=options[key],
                                              reason="it applies to a simulated board only: add board=core"))
     if "speed" in options:
         try:
@@ -68,12 +68,12 @@ def parse_sim_url(url: str) -> tuple[str, dict[str, str]]:
             speed = 0.0
         if not 0.01 <= speed <= 100:
             raise ConnectError("connect.unsupported", url=url,
-                               reason=render("connect.bad_query", key="speed", value=options["speed"],
+                               reason=Msg("connect.bad_query", key="speed", value=options["speed"],
                                              reason="it must be a number from 0.01 to 100 (times real time)"))
     for key in ("seed", "start"):
         if key in options and not options[key].isdigit():
             raise ConnectError("connect.unsupported", url=url,
-                               reason=render("connect.bad_query", key=key, value=options[key],
+                               reason=Msg("connect.bad_query", key=key, value=options[key],
                                              reason="it must be a whole number 0 or more"))
     return world, options
 

@@ -35,3 +35,15 @@ def test_language_comes_from_the_setting_or_the_locale(monkeypatch, variables, e
 
 def test_a_message_with_a_missing_field_still_shows_its_text():
     assert "program" in render("program.missing", "en")
+
+
+def test_a_message_inside_an_error_follows_the_language_it_is_shown_in():
+    from roboarena import Robot
+    from roboarena.errors import ConnectError
+
+    try:
+        Robot("sim://line-follow?speed=9")
+    except ConnectError as exc:
+        english, chinese = exc.text("en"), exc.text("zh")
+    assert "is not understood" in english and "无法识别" in chinese
+    assert "is not understood" not in chinese
