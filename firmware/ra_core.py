@@ -7,6 +7,7 @@
 # version and an ARM; any valid frame from the host is a heartbeat; when none has come for
 # WATCHDOG_MS the motors stop and stay stopped until the host sends ARM again.
 
+import math
 import struct
 
 import ra_proto as proto
@@ -25,6 +26,7 @@ SPEED_KP = 0.6                   # wheel speed loop: duty per (mm/s error / max 
 SPEED_KI = 4.0                   # ... integral, per second
 HEADING_KP = 4.0                 # straight moves: deg/s of correction per deg off
 MIN_MOVE_SPEED = 60              # mm/s: slower than this the motors stall (deadband)
+_DEG_PER_RAD = 57.29577951
 
 
 class Readings:
@@ -78,6 +80,10 @@ class Core:
         self._integral_right = 0.0
         self._last_ms = -1           # time and encoder counts at the previous tick (-1: none yet)
         self._last_left = self._last_right = 0
+        self.x_mm = self.y_mm = 0.0      # odometry since start-up (see _odometry)
+        self.heading_cdeg = 0            # centi-degrees, counter-clockwise
+        self._heading_deg = 0.0
+        self._odo_left = self._odo_right = None
         self._prev_tick_ms = None
         self.speed_left = 0.0        # measured, mm/s
         self.speed_right = 0.0
@@ -158,7 +164,7 @@ class Core:
             goal, speed = struct.unpack(layout, payload)
             if speed <= 0 or (kind == proto.STRAIGHT and speed > self.max_speed):
                 return proto.E_OUT_OF_RANGE
-            self.move = (kind, seq, goal, speed, readings.encoder_left, readings.encoder_right, readings.heading)
+            self.move = (kind, seq, goal, speed, readings.encoder_left, readings.encoder_right, self.heading_cdeg)
         return proto.OK
 
     # --- the control loop ----------------------------------------------------------------------
@@ -169,6 +175,7 @@ class Core:
             self.stopped_by_watchdog = True
             self._stop()
         self._measure_speeds(now_ms, readings)
+        self._odometry(readings)
         if self.move is not None:
             self._run_move(readings)
         self._speed_loop(now_ms)
@@ -197,6 +204,29 @@ class Core:
         self.speed_left = (readings.encoder_left - last_left) / self.counts_per_mm / dt_s
         self.speed_right = (readings.encoder_right - last_right) / self.counts_per_mm / dt_s
 
+    def _odometry(self, readings):
+        """Dead reckoning on the board: distance from the encoders, heading from the gyro
+        when the board has one, else from the difference between the wheels. Moves steer
+        by this heading, so a kit without a gyro still turns by the angle asked."""
+        if self._odo_left is None:           # the first tick: counts start here
+            self._odo_left, self._odo_right = readings.encoder_left, readings.encoder_right
+            if self.capabilities & proto.CAP_GYRO:
+                self.heading_cdeg = readings.heading
+            return
+        d_left = (readings.encoder_left - self._odo_left) / self.counts_per_mm
+        d_right = (readings.encoder_right - self._odo_right) / self.counts_per_mm
+        self._odo_left, self._odo_right = readings.encoder_left, readings.encoder_right
+        before = self.heading_cdeg
+        if self.capabilities & proto.CAP_GYRO:
+            self.heading_cdeg = readings.heading
+        else:
+            self._heading_deg += (d_right - d_left) / self.axle_track * _DEG_PER_RAD
+            self.heading_cdeg = int(self._heading_deg * 100)
+        middle = (before + self.heading_cdeg) / 200 / _DEG_PER_RAD
+        travel = (d_left + d_right) / 2
+        self.x_mm += travel * math.cos(middle)
+        self.y_mm += travel * math.sin(middle)
+
     def _speed_loop(self, now_ms):
         """Wheel speed PI from the encoders, with the target as feed-forward."""
         if not self.armed or (self.target_left == 0 and self.target_right == 0 and self.move is None):
@@ -224,7 +254,7 @@ class Core:
         if kind == proto.STRAIGHT:
             travelled = ((readings.encoder_left - start_left) + (readings.encoder_right - start_right)) / 2
             remaining = abs(goal) - abs(travelled) / self.counts_per_mm
-            drift = (readings.heading - start_heading) / 100           # deg, + = turned left
+            drift = (self.heading_cdeg - start_heading) / 100          # deg, + = turned left
             sign = 1 if goal >= 0 else -1
             now_speed = max(MIN_MOVE_SPEED, min(speed, 4 * remaining))
             correction = -HEADING_KP * drift * self.axle_track / 2 * 3.14159 / 180
@@ -232,7 +262,7 @@ class Core:
             self.target_right = sign * now_speed + correction
             coast = (abs(self.speed_left) + abs(self.speed_right)) / 2 * 0.06
         else:
-            turned = (readings.heading - start_heading) / 100
+            turned = (self.heading_cdeg - start_heading) / 100
             remaining = (abs(goal) / 100) - abs(turned)
             sign = 1 if goal >= 0 else -1
             rate = max(45, min(speed, 3 * remaining))                # deg/s

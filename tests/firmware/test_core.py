@@ -1,6 +1,7 @@
 """The firmware core under CPython: handshake, arming, the heartbeat watchdog, commands
 and acknowledgements, telemetry, on exact bytes."""
 
+import math
 import struct
 import sys
 from pathlib import Path
@@ -111,3 +112,50 @@ def test_a_resent_command_is_acknowledged_again_but_not_run_twice(core):
     assert core.move[4] == 1000                                  # still the first start, not restarted
     core.receive(straight, 500, readings)                        # seq 40 again much later: a new command
     assert core.move[4] == 1400
+
+
+def run_plant(core, readings, until, start_ms=0, gyro=False, max_speed=600):
+    """Tick the core against a simple robot: each wheel turns at duty x max speed, the
+    encoders count it; with ``gyro`` the heading comes from the true wheel difference."""
+    now, left, right, heading = start_ms, 0.0, 0.0, 0.0
+    sent = []
+    while now < start_ms + until:
+        now += 5
+        core.receive(proto.build(proto.HEARTBEAT, 0), now, readings)
+        d_left = core.out.duty_left * max_speed * 0.005
+        d_right = core.out.duty_right * max_speed * 0.005
+        left, right = left + d_left, right + d_right
+        heading += math.degrees((d_right - d_left) / 130)
+        readings.encoder_left, readings.encoder_right = int(left * 4.1), int(right * 4.1)
+        if gyro:
+            readings.heading = int(heading * 100)
+        core.tick(now, readings)
+        sent += frames(core.take_tx())
+        if any(kind == proto.MOVE_DONE for kind, _ in sent):
+            break
+    return sent, heading
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_a_turn_runs_on_the_board_with_or_without_a_gyro(gyro):
+    caps = CAPS | (proto.CAP_GYRO if gyro else 0)
+    core = ra_core.Core("kit", caps, max_speed=600, counts_per_mm=4.1, axle_track_mm=130, now_ms=0)
+    arm(core)
+    readings = ra_core.Readings()
+    core.tick(0, readings)
+    core.receive(proto.build(proto.TURN, 9, struct.pack("<ih", 9000, 90)), 0, readings)
+    sent, heading = run_plant(core, readings, until=5000, gyro=gyro)
+    assert (proto.MOVE_DONE, bytes([9])) in sent
+    assert 80 < heading < 95                       # the true turn, by the wheels
+    assert abs(core.heading_cdeg / 100 - heading) < 3
+
+
+def test_odometry_tracks_a_straight_move():
+    core = ra_core.Core("kit", CAPS, max_speed=600, counts_per_mm=4.1, axle_track_mm=130, now_ms=0)
+    arm(core)
+    readings = ra_core.Readings()
+    core.tick(0, readings)
+    core.receive(proto.build(proto.STRAIGHT, 4, struct.pack("<ih", 300, 200)), 0, readings)
+    sent, _ = run_plant(core, readings, until=5000)
+    assert (proto.MOVE_DONE, bytes([4])) in sent
+    assert 270 < core.x_mm < 310 and abs(core.y_mm) < 10
