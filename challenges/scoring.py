@@ -34,7 +34,7 @@ class RuleResult:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "label": self.label, "count": self.count,
-                "points": _tidy(self.points)}
+                "points": tidy(self.points)}
 
 
 @dataclass
@@ -52,12 +52,12 @@ class Score:
 
     def as_dict(self) -> dict:
         return {"challenge": self.challenge, "version": self.version, "pack_hash": f"sha256:{self.pack_hash}",
-                "score": _tidy(self.score), "success": self.success, "outcome": self.outcome,
+                "score": tidy(self.score), "success": self.success, "outcome": self.outcome,
                 "time_s": self.time_s, "breakdown": [rule.as_dict() for rule in self.breakdown],
                 "explanation": self.explanation}
 
 
-def _tidy(value: float) -> float | int:
+def tidy(value: float) -> float | int:
     """Whole numbers as ints, the rest rounded to 0.01: what people read and JSON carries."""
     rounded = round(value, 2)
     return int(rounded) if rounded == int(rounded) else rounded
@@ -132,7 +132,7 @@ _TIMES = {"en": "×", "zh": "×"}
 
 
 def _signed(points: float) -> str:
-    value = _tidy(points)
+    value = tidy(points)
     return f"+{value}" if value > 0 else f"−{-value}" if value < 0 else "0"
 
 
@@ -151,7 +151,7 @@ def _explain(score: float, success: bool, run: RunEvents, breakdown: list[RuleRe
                 parts.append(f"{count}{label} {_signed(rule.points)}")
         if factor != 1.0:
             parts.append(f"{_TIMES[lang]}{round(factor, 3):g}")
-        text[lang] = "; ".join(parts) + " → " + _TOTAL[lang].format(score=_tidy(score))
+        text[lang] = "; ".join(parts) + " → " + _TOTAL[lang].format(score=tidy(score))
     return text
 
 
@@ -192,5 +192,5 @@ def distribution(values: list[float]) -> dict[str, float]:
     mean = sum(ordered) / n
     median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
     spread = math.sqrt(sum((v - mean) ** 2 for v in ordered) / n)
-    return {"runs": n, "min": _tidy(ordered[0]), "median": _tidy(median), "mean": _tidy(mean),
-            "max": _tidy(ordered[-1]), "stdev": _tidy(spread)}
+    return {"runs": n, "min": tidy(ordered[0]), "median": tidy(median), "mean": tidy(mean),
+            "max": tidy(ordered[-1]), "stdev": tidy(spread)}

@@ -129,6 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--challenge", help="the challenge being run, for the trace (start pose, id and version)")
     run.add_argument("--trace", metavar="OUT", help="write the run trace from the telemetry (.jsonl, or .jsonl.gz)")
     run.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+    judge = commands.add_parser("judge", help="the judging server: set up its database, serve it, issue API tokens")
+    judge.add_argument("--instance", metavar="DIR", help="the server's data folder (default: ROBOARENA_JUDGE_INSTANCE_PATH, "
+                                                         "else ~/.roboarena/judge)")
+    judge_commands = judge.add_subparsers(dest="action", required=True, metavar="ACTION")
+    init = judge_commands.add_parser("init", help="create or upgrade the database and the first admin user")
+    init.add_argument("--admin", default="admin", help="the admin's user name (default admin)")
+    serve = judge_commands.add_parser("serve", help="serve the judge (waitress)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--port", type=int, default=8000)
+    token = judge_commands.add_parser("token", help="print a new API token for a user, once")
+    token.add_argument("--user", required=True)
     return parser
 
 
@@ -153,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
             from roboarena.host.firmware_tools import cmd_firmware
 
             return cmd_firmware(args)
+        if args.command == "judge":
+            from roboarena.judge.cli_commands import cmd_judge
+
+            return cmd_judge(args)
         if args.command in ("ports", "run", "gate"):
             from roboarena.host import commands as host_commands
 

@@ -504,6 +504,99 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "--seed must be a whole number 0 or more, but it was {value!r}.",
         "zh": "--seed 必须是 0 或更大的整数，但收到的是 {value!r}。",
     },
+    # --- the judging server (roboarena judge) -------------------------------------------
+    "judge.error.no_token": {
+        "en": "This needs an API token: send the header Authorization: Bearer TOKEN. A coach or admin makes one with: roboarena judge token --user NAME",
+        "zh": "这里需要 API 令牌：请发送请求头 Authorization: Bearer 令牌。教练或管理员可以用这个命令生成：roboarena judge token --user 用户名",
+    },
+    "judge.error.bad_token": {
+        "en": "The API token is not known to this server (mistyped, or made for another server). Make a new one with: roboarena judge token --user NAME",
+        "zh": "这个服务器不认识这个 API 令牌（输错了，或者是别的服务器的令牌）。请重新生成：roboarena judge token --user 用户名",
+    },
+    "judge.error.forbidden": {
+        "en": "The user {user!r} ({role}) may not submit runs. Ask the competition's admin for a referee, coach or team account.",
+        "zh": "用户 {user!r}（{role}）不能提交运行记录。请向比赛管理员申请裁判、教练或队伍账号。",
+    },
+    "judge.error.no_round": {
+        "en": "There is no round {round_id} on this server. Check the round number on the competition page.",
+        "zh": "这个服务器上没有第 {round_id} 轮。请在比赛页面上核对轮次编号。",
+    },
+    "judge.error.no_team": {
+        "en": "The team {team!r} is not registered in this competition ({competition}). Check its name, or ask the admin to register it.",
+        "zh": "队伍 {team!r} 没有在这个比赛（{competition}）中报名。请核对队名，或请管理员为它报名。",
+    },
+    "judge.error.no_trace": {
+        "en": "No trace was sent. Upload the run trace as the form field 'trace' or as the request body (.jsonl or .jsonl.gz).",
+        "zh": "没有收到运行记录。请把运行记录作为表单字段 'trace' 或请求正文上传（.jsonl 或 .jsonl.gz）。",
+    },
+    "judge.error.bad_name": {
+        "en": "The file {name!r} is not a run trace: a trace ends in .jsonl or .jsonl.gz.",
+        "zh": "文件 {name!r} 不是运行记录：运行记录的文件名以 .jsonl 或 .jsonl.gz 结尾。",
+    },
+    "judge.error.too_large": {
+        "en": "The upload is larger than this server accepts ({limit_mb:g} MB). Send the trace gzipped (.jsonl.gz).",
+        "zh": "上传的文件超过了服务器的上限（{limit_mb:g} MB）。请发送压缩后的运行记录（.jsonl.gz）。",
+    },
+    "judge.error.wrong_challenge": {
+        "en": "The trace is a run of {trace_challenge!r}, but round {round_id} is {round_challenge!r}. Upload a run of this round's challenge.",
+        "zh": "这个运行记录是挑战 {trace_challenge!r} 的，但第 {round_id} 轮是 {round_challenge!r}。请上传这一轮挑战的运行记录。",
+    },
+    "judge.error.pack_mismatch": {
+        "en": "The trace was recorded with another version of {challenge!r} (pack hash {trace_hash}) than round {round_id} uses (pack hash {round_hash}). Run the program again with the round's pack, or ask the admin which version the round uses.",
+        "zh": "这个运行记录使用的 {challenge!r} 版本（哈希 {trace_hash}）与第 {round_id} 轮使用的版本（哈希 {round_hash}）不同。请用本轮的挑战包重新运行程序，或询问管理员本轮使用哪个版本。",
+    },
+    "judge.init.migrated": {
+        "en": "Database ready: {url}",
+        "zh": "数据库已就绪：{url}",
+    },
+    "judge.init.admin_created": {
+        "en": "Admin user {username!r} created. Its password, shown only this once (write it down now): {password}",
+        "zh": "已创建管理员用户 {username!r}。它的密码只显示这一次（请现在记下来）：{password}",
+    },
+    "judge.init.admin_exists": {
+        "en": "An admin user already exists ({username!r}), so no second one was created. Sign in as that user to add others.",
+        "zh": "已经有管理员用户（{username!r}），所以没有再创建一个。请用这个用户登录后添加其他用户。",
+    },
+    "judge.token.created": {
+        "en": "API token for {user!r}, shown only this once (keep it secret): {token}",
+        "zh": "用户 {user!r} 的 API 令牌，只显示这一次（请保密）：{token}",
+    },
+    "judge.token.no_user": {
+        "en": "There is no user {user!r} on this server. Users so far: {users}.",
+        "zh": "这个服务器上没有用户 {user!r}。现有用户：{users}。",
+    },
+    "judge.serve.listening": {
+        "en": "Judging server running at {url} (press Ctrl+C to stop). Data: {instance}",
+        "zh": "评分服务器运行在 {url}（按 Ctrl+C 停止）。数据目录：{instance}",
+    },
+    "judge.page.title": {"en": "{title} — leaderboard", "zh": "{title} — 排行榜"},
+    "judge.page.empty": {"en": "No runs yet.", "zh": "还没有运行记录。"},
+    "judge.page.ranking": {
+        "en": "Challenge {challenge}; ranked by {mode}; ties broken by {order}.",
+        "zh": "挑战 {challenge}；按{mode}排名；同分时依次比较：{order}。",
+    },
+    "judge.mode.best": {"en": "the best run", "zh": "最好的一次"},
+    "judge.mode.sum-best": {"en": "the sum of the best {count} runs", "zh": "最好的 {count} 次之和"},
+    "judge.mode.mean": {"en": "the mean of all runs", "zh": "所有运行的平均分"},
+    "judge.col.rank": {"en": "Rank", "zh": "名次"},
+    "judge.col.team": {"en": "Team", "zh": "队伍"},
+    "judge.col.school": {"en": "School", "zh": "学校"},
+    "judge.col.score": {"en": "Score", "zh": "得分"},
+    "judge.col.runs": {"en": "Runs", "zh": "次数"},
+    "judge.col.time": {"en": "Time (s)", "zh": "用时（秒）"},
+    "judge.col.tie": {"en": "Tie-break", "zh": "同分判定"},
+    "judge.key.score": {"en": "score", "zh": "得分"},
+    "judge.key.time": {"en": "time", "zh": "用时"},
+    "judge.key.fewer": {"en": "fewer {event}", "zh": "{event} 更少"},
+    "judge.key.more": {"en": "more {event}", "zh": "{event} 更多"},
+    "judge.tie.separated": {
+        "en": "Same score as {team}; placed by {key}",
+        "zh": "与 {team} 同分；按{key}排定",
+    },
+    "judge.tie.tied": {
+        "en": "Tied with {team} on every tie-break ({keys}): same rank",
+        "zh": "与 {team} 在所有同分判定项（{keys}）上都相同：名次并列",
+    },
 }
 
 

@@ -1,0 +1,57 @@
+"""A round's standings: teams ranked by the pack's ranking mode, ties broken in the pack's
+tie-break order, and for each team level on score with the one above, which key placed it
+(or that nothing did, and the two share a rank). The JSON API and the page both show this."""
+
+from __future__ import annotations
+
+from roboarena.challenges.pack import Challenge
+from roboarena.challenges.scoring import Score, tidy, ranking_score, sort_key
+from roboarena.judge.models import Round, Run
+from roboarena.messages import LANGUAGES, render
+
+
+def run_score(run: Run) -> Score:
+    """The stored run as the Score the ranking functions read."""
+    return Score(run.round.challenge_id, "", run.round.pack_hash, run.score, run.success, run.outcome, run.time_s,
+                 [], run.explanation, run.counts)
+
+
+def key_label(item: str, lang: str) -> str:
+    if item.startswith("fewer:"):
+        return render("judge.key.fewer", lang, event=item[6:])
+    if item.startswith("more:"):
+        return render("judge.key.more", lang, event=item[5:])
+    return render(f"judge.key.{item}", lang) if item in ("score", "time") else item
+
+
+def standings(challenge: Challenge, round_: Round) -> list[dict]:
+    by_team: dict[int, list[Run]] = {}
+    for run in round_.runs:
+        by_team.setdefault(run.team_id, []).append(run)
+    entries = []
+    for runs in by_team.values():
+        scores = [run_score(run) for run in runs]
+        best = min(range(len(runs)), key=lambda i: sort_key(challenge, scores[i]))
+        total = ranking_score(challenge, scores)
+        entries.append((total, sort_key(challenge, scores[best]), runs[0].team, runs[best], len(runs)))
+    # Equal on every key: by name, only so the order does not change between two reloads.
+    entries.sort(key=lambda e: (-e[0], e[1], e[2].name))
+    rows: list[dict] = []
+    for index, (total, key, team, best, count) in enumerate(entries):
+        row = {"rank": index + 1, "team": team.name, "school": team.school, "score": tidy(total), "runs": count,
+               "best_run": best.id, "time_s": best.time_s, "tie_break": None}
+        if rows and total == entries[index - 1][0]:
+            above, above_key = rows[-1], entries[index - 1][1]
+            separated = next((item for item, mine, theirs in zip(challenge.tie_break, key, above_key)
+                              if mine != theirs), None)
+            if separated is None:
+                row["rank"] = above["rank"]
+                text = {lang: render("judge.tie.tied", lang, team=above["team"],
+                                     keys=", ".join(key_label(k, lang) for k in challenge.tie_break))
+                        for lang in LANGUAGES}
+            else:
+                text = {lang: render("judge.tie.separated", lang, team=above["team"], key=key_label(separated, lang))
+                        for lang in LANGUAGES}
+            row["tie_break"] = {"separated_by": separated, "tied": separated is None, "explanation": text}
+        rows.append(row)
+    return rows
