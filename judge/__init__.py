@@ -41,11 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _stored_secret_key(instance)
 
     from roboarena.judge import db
-    from roboarena.judge.views import api, leaderboard
+    from roboarena.judge.views import api, leaderboard, setup
 
     db.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(leaderboard.bp)
+    app.register_blueprint(setup.bp)
     return app
 
 

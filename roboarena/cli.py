@@ -119,6 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument("--server", metavar="URL", help="the judging server to post crossings to (not built yet)")
     gate.add_argument("--json", action="store_true", help="one JSON object per crossing")
 
+    submit = commands.add_parser("submit", help="send a run (a trace, or a program to simulate) to a judging server")
+    submit.add_argument("file", help="a trace (.jsonl, .jsonl.gz) or a program (.py, simulated here first)")
+    submit.add_argument("--server", required=True, metavar="URL", help="e.g. http://127.0.0.1:8000")
+    submit.add_argument("--round", required=True, type=int, help="the round's number on the server")
+    submit.add_argument("--team", required=True, help="the team's name, as registered")
+    submit.add_argument("--token", help="API token (default: $ROBOARENA_TOKEN)")
+    submit.add_argument("--seed", type=_seed, default=0, help="seed when simulating a program (default 0)")
+    submit.add_argument("--json", action="store_true", help="print the server's answer as one JSON object")
+
     ports = commands.add_parser("ports", help="list the robot kits plugged in by USB")
     ports.add_argument("--json", action="store_true", help="print the kits as one JSON object")
 
@@ -161,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
             from roboarena.sims.virtual_board import cmd_virtual_board
 
             return cmd_virtual_board(args)
+        if args.command == "submit":
+            from roboarena.judge.client import cmd_submit
+
+            return cmd_submit(args)
         if args.command == "firmware":
             from roboarena.host.firmware_tools import cmd_firmware
 

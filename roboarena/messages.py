@@ -513,6 +513,42 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The API token is not known to this server (mistyped, or made for another server). Make a new one with: roboarena judge token --user NAME",
         "zh": "这个服务器不认识这个 API 令牌（输错了，或者是别的服务器的令牌）。请重新生成：roboarena judge token --user 用户名",
     },
+    "judge.error.role_needed": {
+        "en": "The user {user!r} ({role}) may not do this: it needs one of these roles: {roles}.",
+        "zh": "用户 {user!r}（{role}）不能执行这个操作：需要以下角色之一：{roles}。",
+    },
+    "judge.error.missing_field": {
+        "en": "The request has no {field}: send it as JSON, e.g. {{\"{field}\": \"...\"}}.",
+        "zh": "请求中缺少 {field}：请以 JSON 发送，例如 {{\"{field}\": \"...\"}}。",
+    },
+    "judge.error.exists": {
+        "en": "{what!r} already exists here. Choose another name.",
+        "zh": "这里已经有 {what!r}。请换一个名字。",
+    },
+    "judge.error.no_competition": {
+        "en": "There is no competition {competition_id}.",
+        "zh": "没有编号为 {competition_id} 的比赛。",
+    },
+    "judge.error.no_challenge": {
+        "en": "There is no installed challenge {challenge!r}. See roboarena challenges list.",
+        "zh": "没有安装挑战 {challenge!r}。请查看 roboarena challenges list。",
+    },
+    "submit.done": {
+        "en": "Run {run} scored {score} ({team}, round {round}). {explanation}",
+        "zh": "运行 {run} 得分 {score}（{team}，第 {round} 轮）。{explanation}",
+    },
+    "submit.failed": {
+        "en": "The judge at {server} refused the trace ({status}): {message}",
+        "zh": "{server} 的评审服务器拒绝了这个运行记录（{status}）：{message}",
+    },
+    "submit.unreachable": {
+        "en": "Cannot reach the judge at {server}: {reason}. Check the address and that the server is running (roboarena judge serve).",
+        "zh": "无法连接 {server} 的评审服务器：{reason}。请检查地址，并确认服务器正在运行（roboarena judge serve）。",
+    },
+    "submit.no_token": {
+        "en": "No API token: pass --token, or set ROBOARENA_TOKEN. An admin makes one with roboarena judge token --user NAME.",
+        "zh": "没有 API 令牌：请使用 --token，或设置 ROBOARENA_TOKEN。管理员可以用 roboarena judge token --user 用户名 生成。",
+    },
     "judge.error.forbidden": {
         "en": "The user {user!r} ({role}) may not submit runs. Ask the competition's admin for a referee, coach or team account.",
         "zh": "用户 {user!r}（{role}）不能提交运行记录。请向比赛管理员申请裁判、教练或队伍账号。",

@@ -1,0 +1,90 @@
+"""Setting a competition up through the API: competitions and rounds (admins), teams
+(admins and coaches). A round pins the version of its challenge pack installed now, so
+runs are judged by the rules the round was opened with."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from roboarena.challenges.pack import find_pack, load_challenge
+from roboarena.judge import db
+from roboarena.judge.models import Competition, Round, Team
+from roboarena.judge.views.api import error, token_required
+
+bp = Blueprint("setup", __name__, url_prefix="/api")
+
+
+def _text(field: str, limit: int = 200) -> str | None:
+    value = (request.get_json(silent=True) or {}).get(field)
+    return value.strip()[:limit] if isinstance(value, str) and value.strip() else None
+
+
+def _allowed(*roles: str):
+    if g.user.role not in roles:
+        return error(403, "judge.error.role_needed", user=g.user.username, role=g.user.role, roles=", ".join(roles))
+    return None
+
+
+@bp.post("/competitions")
+@token_required
+def create_competition():
+    refused = _allowed("admin")
+    if refused:
+        return refused
+    name = _text("name")
+    if name is None:
+        return error(400, "judge.error.missing_field", field="name")
+    session = db.session()
+    competition = Competition(name=name)
+    session.add(competition)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return error(409, "judge.error.exists", what=name)
+    return jsonify({"competition": competition.id, "name": competition.name}), 201
+
+
+@bp.post("/competitions/<int:competition_id>/rounds")
+@token_required
+def create_round(competition_id: int):
+    refused = _allowed("admin")
+    if refused:
+        return refused
+    session = db.session()
+    competition = session.get(Competition, competition_id)
+    if competition is None:
+        return error(404, "judge.error.no_competition", competition_id=competition_id)
+    challenge_id = _text("challenge", 100)
+    if challenge_id is None or find_pack(challenge_id) is None:
+        return error(400, "judge.error.no_challenge", challenge=challenge_id or "")
+    challenge = load_challenge(challenge_id)
+    round_ = Round(competition=competition, challenge_id=challenge.id, pack_hash=challenge.content_hash,
+                   title=_text("title") or challenge.title["en"])
+    session.add(round_)
+    session.commit()
+    return jsonify({"round": round_.id, "challenge": challenge.id, "pack_hash": f"sha256:{challenge.content_hash}",
+                    "title": round_.title}), 201
+
+
+@bp.post("/competitions/<int:competition_id>/teams")
+@token_required
+def create_team(competition_id: int):
+    refused = _allowed("admin", "coach")
+    if refused:
+        return refused
+    session = db.session()
+    competition = session.get(Competition, competition_id)
+    if competition is None:
+        return error(404, "judge.error.no_competition", competition_id=competition_id)
+    name = _text("name")
+    if name is None:
+        return error(400, "judge.error.missing_field", field="name")
+    if session.scalars(select(Team).where(Team.competition_id == competition_id, Team.name == name)).first():
+        return error(409, "judge.error.exists", what=name)
+    team = Team(competition=competition, name=name, school=_text("school") or "")   # no personal data asked
+    session.add(team)
+    session.commit()
+    return jsonify({"team": team.id, "name": team.name, "school": team.school}), 201
