@@ -101,5 +101,7 @@ class ApiToken(Base):
     @classmethod
     def issue(cls, user: User) -> tuple[ApiToken, str]:
         """A new token for ``user`` and its text, which is not stored anywhere."""
-        token = secrets.token_urlsafe(32)
+        # A prefix says what the string is when one turns up in a log, and keeps a token
+        # from starting with "-", which a command line would read as an option.
+        token = "ra_" + secrets.token_urlsafe(32)
         return cls(token_hash=cls.hash(token), user=user), token

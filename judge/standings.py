@@ -55,3 +55,32 @@ def standings(challenge: Challenge, round_: Round) -> list[dict]:
             row["tie_break"] = {"separated_by": separated, "tied": separated is None, "explanation": text}
         rows.append(row)
     return rows
+
+
+def round_standings(challenge: Challenge, round_: Round) -> list[dict]:
+    """The round's standings, computed once per change of its runs: a projector page
+    polled by every screen in a gym must not re-rank every run on each request. The cache
+    key is the round's newest run and run count (one indexed query); code that changes a
+    stored run's score (a re-score) calls ``forget(round_id)``."""
+    from flask import current_app
+    from sqlalchemy import func, select
+
+    from roboarena.judge import db
+
+    newest, count = db.session().execute(
+        select(func.max(Run.id), func.count(Run.id)).where(Run.round_id == round_.id)).one()
+    key = (round_.pack_hash, newest, count)
+    cache = current_app.extensions.setdefault("roboarena.standings", {})
+    cached = cache.get(round_.id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    rows = standings(challenge, round_)
+    cache[round_.id] = (key, rows)
+    return rows
+
+
+def forget(round_id: int):
+    """Drop a round's cached standings (after its runs were re-scored)."""
+    from flask import current_app
+
+    current_app.extensions.get("roboarena.standings", {}).pop(round_id, None)

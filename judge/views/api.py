@@ -20,7 +20,7 @@ from roboarena.challenges.results import score_trace
 from roboarena.errors import RoboarenaError, TraceError
 from roboarena.judge import db
 from roboarena.judge.models import ApiToken, Round, Run, Team
-from roboarena.judge.standings import standings
+from roboarena.judge.standings import round_standings
 from roboarena.messages import LANGUAGES, render
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -159,4 +159,4 @@ def round_leaderboard(round_id: int):
     challenge = load_challenge(round_.challenge_id)
     return jsonify({"round": round_.id, "title": round_.title, "challenge": round_.challenge_id,
                     "pack_hash": f"sha256:{round_.pack_hash}", "ranking_mode": challenge.ranking_mode,
-                    "tie_break": list(challenge.tie_break), "rows": standings(challenge, round_)})
+                    "tie_break": list(challenge.tie_break), "rows": round_standings(challenge, round_)})

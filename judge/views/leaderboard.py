@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from roboarena.challenges.pack import load_challenge
 from roboarena.judge import db
 from roboarena.judge.models import Round
-from roboarena.judge.standings import key_label, standings
+from roboarena.judge.standings import key_label, round_standings
 from roboarena.messages import LANGUAGES, render
 
 bp = Blueprint("leaderboard", __name__)
@@ -36,4 +36,4 @@ def round_page(round_id: int):
     summary = text("judge.page.ranking", challenge=challenge.title.get(lang, challenge.id), mode=mode,
                    order=", ".join(key_label(item, lang) for item in challenge.tie_break))
     return render_template("leaderboard.html", lang=lang, t=text, round=round_, summary=summary,
-                           rows=standings(challenge, round_))
+                           rows=round_standings(challenge, round_))

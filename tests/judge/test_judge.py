@@ -227,3 +227,31 @@ def test_the_page_renders_in_the_language_asked_for(arena, client, traces):
     page = client.get(f"/rounds/{arena.round_id}").get_data(as_text=True)
     assert "leaderboard" in page and "Bees" in page
     assert client.get("/rounds/999").status_code == 404
+
+
+def test_the_leaderboard_is_served_from_its_cache_until_a_new_run_arrives(app, arena, client, traces):
+    from roboarena.judge import standings as standings_module
+
+    assert upload(client, arena, traces["slow"], "Ants").status_code == 201
+    computed = []
+    original = standings_module.standings
+
+    def counting(challenge, round_):
+        computed.append(round_.id)
+        return original(challenge, round_)
+
+    standings_module.standings = counting
+    try:
+        first = client.get(f"/api/rounds/{arena.round_id}/leaderboard").get_json()["rows"]
+        again = client.get(f"/api/rounds/{arena.round_id}/leaderboard").get_json()["rows"]
+        assert first == again and len(computed) == 1           # the second read came from the cache
+        assert upload(client, arena, traces["fast0"], "Bees").status_code == 201
+        after = client.get(f"/api/rounds/{arena.round_id}/leaderboard").get_json()["rows"]
+    finally:
+        standings_module.standings = original
+    assert len(computed) == 2 and [row["team"] for row in after] == ["Bees", "Ants"]
+
+
+def test_tokens_never_look_like_command_line_options():
+    tokens = [ApiToken.issue(User(username=f"u{i}", role="team"))[1] for i in range(300)]
+    assert all(token.startswith("ra_") for token in tokens) and len(set(tokens)) == 300
