@@ -26,6 +26,8 @@ from pathlib import Path
 from roboarena.host import robot as robot_module
 from roboarena.sims.runner import prepare, run_program
 
+from tables import print_table  # noqa: E402  (this folder: the scripts run as files)
+
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "examples" / "line_follower.py"
 WORLD = "line-follow"
@@ -141,11 +143,7 @@ def main():
     print(f"roboarena simulator benchmark: {PROGRAM.name} on {WORLD}, best of {args.repeats}")
     print(f"machine: {cpu_name()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'figure'.ljust(width)} | value | note |")
-    print(f"|{'-' * (width + 2)}|-------|------|")
-    for name, value, note in rows:
-        print(f"| {name.ljust(width)} | {value} | {note} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from roboarena.challenges.results import score_simulation, score_trace
 from roboarena.sims.runner import prepare, run_program
 from roboarena.sims.trace import write_trace
 
+from tables import print_table  # noqa: E402  (this folder: the scripts run as files)
+
 WANDERER = """
 from roboarena import Robot
 
@@ -81,11 +83,7 @@ def main():
             rows.append((name, f"{seconds * 1000:.2f} ms ({1 / seconds:.0f} traces/s)",
                          f"{seconds / sim_s * 100:.2f} % of the simulation (target <= 1 %)"))
     print(f"roboarena scoring benchmark: a 3-minute 100 Hz maze run, best of {args.repeats}")
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'figure'.ljust(width)} | value | note |")
-    print(f"|{'-' * (width + 2)}|-------|------|")
-    for name, value, note in rows:
-        print(f"| {name.ljust(width)} | {value} | {note} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -149,15 +149,15 @@ def cmd_sim_seeds(args) -> int:
     """The same program over seeds: the score distribution and the pack's ranking score."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from roboarena.challenges.pack import load_challenge
+    from roboarena.challenges.pack import find_pack, load_challenge
     from roboarena.challenges.results import score_simulation
     from roboarena.challenges.scoring import distribution, ranking_score
     from roboarena.sims.runner import prepare, run_challenge
 
-    first = prepare(args.challenge, seed=args.seed, robot=args.robot)
-    if not first.settings.label:
+    if find_pack(args.challenge) is None:
+        prepare(args.challenge)          # a plain world (or none: prepare says which) has no score
         return _needs_challenge(args)
-    challenge = load_challenge(first.settings.label)
+    challenge = load_challenge(args.challenge)
     opponent = getattr(args, "opponent", None)
     runs, scores = [], []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
