@@ -198,7 +198,7 @@ class Robot(_Base):
         on_board = getattr(self._link, "move", None)
         if on_board is not None:            # a kit: the firmware runs the move on its own loop
             self._wheels = (0.0, 0.0)
-            on_board(True, distance_mm, speed)
+            on_board(True, distance_mm, speed, self._counts_per_mm)
             self.wait(self.spec.motor.time_constant_ms * 3)
             return
         direction = 1.0 if distance_mm >= 0 else -1.0
@@ -233,7 +233,7 @@ class Robot(_Base):
         on_board = getattr(self._link, "move", None)
         if on_board is not None:            # a kit: the firmware runs the move on its own loop
             self._wheels = (0.0, 0.0)
-            on_board(False, angle_deg, turn_rate)
+            on_board(False, angle_deg, turn_rate, self._counts_per_mm)
             self.wait(self.spec.motor.time_constant_ms * 3)
             return
         start = self.heading()

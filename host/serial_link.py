@@ -626,19 +626,41 @@ class SerialLink:
             self._request(proto.DRIVE, struct.pack("<hh", _int16(a), _int16(b)), "drive")
         self.last_command = (float(a), float(b))
 
-    def move(self, straight: bool, amount: float, speed: float, timeout_ms: float = 60000):
+    def move(self, straight: bool, amount: float, speed: float, counts_per_mm: float, timeout_ms: float = 60000):
         """A straight (``amount`` mm at ``speed`` mm/s) or a turn (deg at deg/s) run by the
         firmware on the board, closed-loop on its encoders and gyro; returns when its
-        MOVE_DONE comes (or after ``timeout_ms`` of board time)."""
+        MOVE_DONE comes (or after ``timeout_ms`` of board time). When the watchdog stops the
+        kit mid-move (a cable blip), the move is cancelled on the board: once the link is
+        re-armed, what is left of it is sent again, so the robot still ends where it was told."""
         kind = proto.STRAIGHT if straight else proto.TURN
-        goal = round(amount) if straight else round(amount * 100)
-        seq = self._request(kind, struct.pack("<ih", goal, max(1, round(abs(speed)))),
-                            "straight" if straight else "turn")
+        what = "straight" if straight else "turn"
+        start = self._move_progress(counts_per_mm)
+        handshakes = self.stats["reconnects"]       # a re-arm or a reconnect: a new handshake either way
+        seq = self._request(kind, self._move_payload(straight, amount, speed), what)
         end = self.board_now_ms() + timeout_ms
         while seq not in self.moves_done and self.board_now_ms() < end:
+            if self.stats["reconnects"] != handshakes and self._connected and not self._rearm_wanted:
+                handshakes = self.stats["reconnects"]
+                done = self._move_progress(counts_per_mm)
+                left = amount - ((done[0] - start[0]) if straight else (done[1] - start[1]))
+                if left * amount <= 0 or abs(left) < (2 if straight else 1):
+                    break                           # it got there (or past) before the cut
+                self.moves_done.discard(seq)
+                seq = self._request(kind, self._move_payload(straight, left, speed), what)
             self.wait(5)
         self.moves_done.discard(seq)
         self.last_command = (0.0, 0.0)
+
+    @staticmethod
+    def _move_payload(straight: bool, amount: float, speed: float) -> bytes:
+        goal = round(amount) if straight else round(amount * 100)
+        return struct.pack("<ih", goal, max(1, round(abs(speed))))
+
+    def _move_progress(self, counts_per_mm: float) -> tuple[float, float]:
+        """(mm travelled by the middle of the axle, heading in deg) by the latest telemetry."""
+        t = self._latest()
+        middle = (t.encoder_left + self.offsets[1] + t.encoder_right + self.offsets[2]) / 2
+        return middle / counts_per_mm, (t.heading_cdeg + self.offsets[3]) / 100.0
 
     def set_led(self, rgb: tuple[int, int, int]):
         self._need(proto.CAP_LED, "led")

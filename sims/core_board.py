@@ -42,7 +42,11 @@ ra_main = firmware.load("ra_main")
 
 COLOUR_PERIOD_MS = 25            # a TCS34725-class colour sensor integrates for about 24 ms
 GATE_PULSE_MS = 50               # a robot takes about this long to pass a break-beam
-MAX_LAG_S = 0.1                  # a board clock this far behind the wall clock gives up catching up
+# A board clock this far behind the wall clock gives up catching up. Counted in board time
+# and kept well under the firmware's 250 ms watchdog: a board that has been descheduled
+# (a busy computer) and then races to catch up would outrun the host's heartbeats, which
+# a real board never does.
+MAX_LAG_BOARD_MS = 30
 SENSOR_CAPABILITIES = {"line": proto.CAP_LINE, "ultrasonic": proto.CAP_ULTRASONIC, "gyro": proto.CAP_GYRO,
                        "encoders": proto.CAP_ENCODERS, "colour": proto.CAP_COLOUR, "bumper": proto.CAP_BUMPER}
 KIT_SENSORS = ("line", "ultrasonic", "gyro", "encoders", "colour", "bumper")
@@ -395,8 +399,8 @@ class CoreBoard:
         ahead = self._wall0 + self.clock_ms / 1000.0 / self.speed - time.perf_counter()
         if ahead > 0:
             time.sleep(ahead)
-        elif ahead < -MAX_LAG_S:
-            self._wall0 -= ahead + MAX_LAG_S
+        elif ahead < -MAX_LAG_BOARD_MS / 1000.0 / self.speed:
+            self._wall0 -= ahead + MAX_LAG_BOARD_MS / 1000.0 / self.speed
 
     def feed_watchdog(self):
         """The board's hardware watchdog: nothing to feed in a simulation."""

@@ -65,7 +65,7 @@ def wait_until(condition, timeout_s=3.0):
 def test_robot_on_a_core_board_shakes_hands_commands_and_reads(transport):
     if transport == "pty" and not hasattr(os, "openpty"):
         pytest.skip("pseudo-terminals are POSIX")
-    robot = Robot(f"sim://line-follow?board=core&speed=10&transport={transport}")
+    robot = Robot(f"sim://line-follow?board=core&speed=4&transport={transport}")
     link, board = robot._link, robot._link.core_board
     try:
         assert isinstance(link, SerialLink) and link.board.firmware_version == "1.0.0"
@@ -105,7 +105,7 @@ def test_waits_follow_the_board_clock_not_the_wall_clock(board_factory):
 def test_straight_and_turn_run_over_the_serial_link(board_factory):
     from roboarena.host import connect
 
-    connect.offer(board_factory.connect(board_factory(speed=10)))    # what roboarena run does
+    connect.offer(board_factory.connect(board_factory(speed=4)))    # what roboarena run does
     robot = Robot()
     start = robot.encoders
     robot.straight(200)
@@ -121,7 +121,7 @@ def test_straight_and_turn_run_over_the_serial_link(board_factory):
 # --- the line follower, through pyserial, the firmware and the simulator -------------------------------------
 def test_the_line_follower_finishes_its_laps_through_the_firmware(tmp_path, capsys):
     trace = tmp_path / "run.jsonl"
-    code = main(["run", str(EXAMPLES / "line_follower.py"), "--port", "sim://line-follow?board=core&speed=20",
+    code = main(["run", str(EXAMPLES / "line_follower.py"), "--port", "sim://line-follow?board=core&speed=10",
                  "--trace", str(trace), "--json"])
     result = json.loads(capsys.readouterr().out)
     assert code == 0 and result["outcome"] == "finished"
@@ -136,7 +136,7 @@ def test_the_line_follower_finishes_its_laps_through_the_firmware(tmp_path, caps
 
 
 def test_a_hardware_run_records_its_trace_from_the_telemetry(board_factory, write_program, tmp_path, capsys):
-    board = board_factory(speed=10)                       # reached by its port, as a kit on a cable
+    board = board_factory(speed=4)                       # reached by its port, as a kit on a cable
     program = write_program("from roboarena import Robot\nrobot = Robot()\nrobot.drive(200)\nrobot.wait(1000)\n"
                             "robot.led.color = 'green'\nrobot.stop()\nrobot.wait(300)\n")
     trace = tmp_path / "kit.jsonl.gz"
@@ -233,6 +233,30 @@ def test_a_cut_link_stops_the_motors_and_they_stay_stopped_until_rearmed(board_f
     assert wait_until(lambda: board.outputs[-1][1] > 0.3)
     assert any("disconnected" in text for text in board_factory.notices)
     assert any("is back" in text for text in board_factory.notices)
+
+
+def test_a_turn_cut_short_by_the_watchdog_is_finished_once_the_link_is_back(board_factory):
+    from roboarena.host import connect
+
+    board = board_factory(speed=2)
+    connect.offer(board_factory.connect(board))
+    robot = Robot()
+    start = robot.heading()
+
+    def cut_mid_turn():
+        wait_until(lambda: abs(board.simulation.read_heading() - start) > 20)
+        board.cut = True                                      # 600 ms of board time: the watchdog stops it
+        time.sleep(0.3)
+        board.cut = False
+
+    cutter = threading.Thread(target=cut_mid_turn)
+    cutter.start()
+    robot.turn(120)
+    cutter.join()
+    assert robot._link.stats["reconnects"] >= 1                # the cut did stop the move on the board
+    assert 114 < robot.heading() - start < 126
+    turns = [payload for _, kind, payload, code in board.commands if kind == proto.TURN and code == proto.OK]
+    assert len(turns) >= 2                                     # the rest of the turn, sent once more
 
 
 def test_a_pulled_cable_is_found_again_when_plugged_back_in(board_factory):
