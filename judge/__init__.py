@@ -1,5 +1,6 @@
-"""The judging server: competitions, rounds and teams; runs uploaded as traces, scored by
-the challenge pack pinned to their round; leaderboards as JSON and as pages.
+"""The judging server: competitions, rounds and teams; runs uploaded as traces, submitted
+as programs, or scored by referees on the field, all scored by the challenge pack pinned to
+their round; leaderboards as JSON and as pages, in Chinese and English.
 
 A Flask application factory in the flaskr style: ``create_app(test_config=None)``, one
 blueprint per feature in ``views/``, the database as an extension (``db.init_app``).
@@ -33,6 +34,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATABASE_URL=f"sqlite:///{(instance / 'judge.db').as_posix()}",
         MAX_CONTENT_LENGTH=MAX_UPLOAD_MB * 1024 * 1024,
         TRACE_FOLDER="traces",            # under the instance folder
+        PROGRAM_FOLDER="programs",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_CHECK_DEFAULT=False,     # checked in auth.load_user, for cookie-borne requests only
+        WTF_CSRF_TIME_LIMIT=None,         # a form left open on a tablet all afternoon still posts
+        RATELIMIT_HEADERS_ENABLED=True,
+        EVALUATE_INLINE=False,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("ROBOARENA_JUDGE")
@@ -40,14 +48,31 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _stored_secret_key(instance)
 
-    from roboarena.judge import db
-    from roboarena.judge.views import api, leaderboard, setup
+    from roboarena.judge import db, errors, evaluate, i18n, texts  # noqa: F401 - texts joins the catalog
+    from roboarena.judge.extensions import csrf, limiter
 
     db.init_app(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(leaderboard.bp)
-    app.register_blueprint(setup.bp)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    evaluate.init_app(app)
+    errors.init_app(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
     return app
+
+
+def _blueprints():
+    """One blueprint per feature; each module in ``views/`` that has a ``bp``."""
+    import importlib
+    import pkgutil
+
+    from roboarena.judge import views
+
+    for module in sorted(pkgutil.iter_modules(views.__path__), key=lambda m: m.name):
+        blueprint = getattr(importlib.import_module(f"{views.__name__}.{module.name}"), "bp", None)
+        if blueprint is not None:
+            yield blueprint
 
 
 def _stored_secret_key(instance: Path) -> str:

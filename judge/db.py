@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 EXTENSION = "roboarena_judge_db"
@@ -20,8 +20,18 @@ class Base(DeclarativeBase):
     pass
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+def database_url(url: str | URL) -> URL:
+    """``url`` with a driver we install: a bare ``postgresql://`` (or Heroku-style
+    ``postgres://``) URL would make SQLAlchemy look for psycopg2, which the ``postgres``
+    extra does not bring; it brings psycopg 3."""
+    url = make_url(url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def make_engine(url: str | URL) -> Engine:
+    engine = create_engine(database_url(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -24,10 +24,12 @@ def key_label(item: str, lang: str) -> str:
     return render(f"judge.key.{item}", lang) if item in ("score", "time") else item
 
 
-def standings(challenge: Challenge, round_: Round) -> list[dict]:
+def standings(challenge: Challenge, round_: Round, until=None) -> list[dict]:
+    """The round's standings over its counted runs (those made up to ``until``, if given)."""
     by_team: dict[int, list[Run]] = {}
     for run in round_.runs:
-        by_team.setdefault(run.team_id, []).append(run)
+        if run.counted and (until is None or _aware(run.created_at) <= _aware(until)):
+            by_team.setdefault(run.team_id, []).append(run)
     entries = []
     for runs in by_team.values():
         scores = [run_score(run) for run in runs]
@@ -57,30 +59,50 @@ def standings(challenge: Challenge, round_: Round) -> list[dict]:
     return rows
 
 
-def round_standings(challenge: Challenge, round_: Round) -> list[dict]:
-    """The round's standings, computed once per change of its runs: a projector page
-    polled by every screen in a gym must not re-rank every run on each request. The cache
-    key is the round's newest run and run count (one indexed query); code that changes a
-    stored run's score (a re-score) calls ``forget(round_id)``."""
+def round_standings(challenge: Challenge, round_: Round, frozen: bool = False) -> list[dict]:
+    """The round's standings (as the public sees them while it is frozen, if ``frozen``),
+    computed once per change of its runs: a projector page polled by every screen in a gym
+    must not re-rank every run on each request. The cache key is a summary of the round's
+    runs (one indexed query): any new run, status change or re-score alters it."""
     from flask import current_app
     from sqlalchemy import func, select
 
     from roboarena.judge import db
 
-    newest, count = db.session().execute(
-        select(func.max(Run.id), func.count(Run.id)).where(Run.round_id == round_.id)).one()
-    key = (round_.pack_hash, newest, count)
+    summary = db.session().execute(
+        select(func.max(Run.id), func.count(Run.id), func.sum(Run.version), func.max(Run.updated_at))
+        .where(Run.round_id == round_.id)).one()
+    until = round_.frozen_at if frozen else None
+    key = (round_.pack_hash, tuple(summary), until)
     cache = current_app.extensions.setdefault("roboarena.standings", {})
-    cached = cache.get(round_.id)
+    cached = cache.get((round_.id, frozen))
     if cached is not None and cached[0] == key:
         return cached[1]
-    rows = standings(challenge, round_)
-    cache[round_.id] = (key, rows)
+    rows = standings(challenge, round_, until)
+    cache[(round_.id, frozen)] = (key, rows)
     return rows
 
 
+def public_standings(challenge: Challenge, round_: Round) -> tuple[list[dict], bool]:
+    """(rows, frozen): what the person asking may see. While a round is frozen, everyone but
+    those who may freeze it sees the standings as they stood at the freeze."""
+    from roboarena.judge.permissions import may
+
+    frozen = round_.frozen_at is not None and not may("round.freeze", round_.competition_id)
+    return round_standings(challenge, round_, frozen), frozen
+
+
 def forget(round_id: int):
-    """Drop a round's cached standings (after its runs were re-scored)."""
+    """Drop a round's cached standings (the cache key notices changes; this is for certainty)."""
     from flask import current_app
 
-    current_app.extensions.get("roboarena.standings", {}).pop(round_id, None)
+    cache = current_app.extensions.get("roboarena.standings", {})
+    for frozen in (False, True):
+        cache.pop((round_id, frozen), None)
+
+
+def _aware(moment):
+    """SQLite hands datetimes back without their zone: they were stored in UTC."""
+    from datetime import timezone
+
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment

@@ -513,10 +513,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The API token is not known to this server (mistyped, or made for another server). Make a new one with: roboarena judge token --user NAME",
         "zh": "这个服务器不认识这个 API 令牌（输错了，或者是别的服务器的令牌）。请重新生成：roboarena judge token --user 用户名",
     },
-    "judge.error.role_needed": {
-        "en": "The user {user!r} ({role}) may not do this: it needs one of these roles: {roles}.",
-        "zh": "用户 {user!r}（{role}）不能执行这个操作：需要以下角色之一：{roles}。",
-    },
     "judge.error.missing_field": {
         "en": "The request has no {field}: send it as JSON, e.g. {{\"{field}\": \"...\"}}.",
         "zh": "请求中缺少 {field}：请以 JSON 发送，例如 {{\"{field}\": \"...\"}}。",
@@ -550,8 +546,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "没有 API 令牌：请使用 --token，或设置 ROBOARENA_TOKEN。管理员可以用 roboarena judge token --user 用户名 生成。",
     },
     "judge.error.forbidden": {
-        "en": "The user {user!r} ({role}) may not submit runs. Ask the competition's admin for a referee, coach or team account.",
-        "zh": "用户 {user!r}（{role}）不能提交运行记录。请向比赛管理员申请裁判、教练或队伍账号。",
+        "en": "The user {user!r} may not submit runs for the team {team!r}: a team submits its own runs, a coach those of their school's teams, a referee any. Ask the competition's admin for the right account.",
+        "zh": "用户 {user!r} 不能为队伍 {team!r} 提交运行记录：队伍只能提交自己的，教练只能提交本校队伍的，裁判可以提交任何队伍的。请向比赛管理员申请合适的账号。",
     },
     "judge.error.no_round": {
         "en": "There is no round {round_id} on this server. Check the round number on the competition page.",

@@ -4,6 +4,7 @@ import string
 
 import pytest
 
+import roboarena.judge.texts  # noqa: F401 - the judge's page texts join the catalog on import
 from roboarena.messages import CATALOG, LANGUAGES, current_language, render
 
 

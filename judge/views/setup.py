@@ -4,13 +4,14 @@ runs are judged by the rules the round was opened with."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from roboarena.challenges.pack import find_pack, load_challenge
 from roboarena.judge import db
 from roboarena.judge.models import Competition, Round, Team
+from roboarena.judge.permissions import may
 from roboarena.judge.views.api import error, token_required
 
 bp = Blueprint("setup", __name__, url_prefix="/api")
@@ -21,16 +22,16 @@ def _text(field: str, limit: int = 200) -> str | None:
     return value.strip()[:limit] if isinstance(value, str) and value.strip() else None
 
 
-def _allowed(*roles: str):
-    if g.user.role not in roles:
-        return error(403, "judge.error.role_needed", user=g.user.username, role=g.user.role, roles=", ".join(roles))
+def _allowed(action: str, competition_id: int | None = None, school: str | None = None):
+    if not may(action, competition_id, school=school):
+        return error(403, "judge.error.not_allowed")
     return None
 
 
 @bp.post("/competitions")
 @token_required
 def create_competition():
-    refused = _allowed("admin")
+    refused = _allowed("competition.create")
     if refused:
         return refused
     name = _text("name")
@@ -50,7 +51,7 @@ def create_competition():
 @bp.post("/competitions/<int:competition_id>/rounds")
 @token_required
 def create_round(competition_id: int):
-    refused = _allowed("admin")
+    refused = _allowed("competition.manage", competition_id)
     if refused:
         return refused
     session = db.session()
@@ -72,14 +73,14 @@ def create_round(competition_id: int):
 @bp.post("/competitions/<int:competition_id>/teams")
 @token_required
 def create_team(competition_id: int):
-    refused = _allowed("admin", "coach")
-    if refused:
-        return refused
     session = db.session()
     competition = session.get(Competition, competition_id)
     if competition is None:
         return error(404, "judge.error.no_competition", competition_id=competition_id)
     name = _text("name")
+    refused = _allowed("team.create", competition_id, school=_text("school") or "")
+    if refused:
+        return refused
     if name is None:
         return error(400, "judge.error.missing_field", field="name")
     if session.scalars(select(Team).where(Team.competition_id == competition_id, Team.name == name)).first():

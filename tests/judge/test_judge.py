@@ -1,8 +1,8 @@
 """The judging server's foundation: `judge init`, trace upload and scoring against the
 round's pinned pack, idempotent uploads, the leaderboard (JSON and page), tokens.
 
-Each test gets a fresh app and SQLite database in tmp_path, made by the same migration
-path as `roboarena judge init`. The traces are real simulator runs, made once per module."""
+Each test gets a fresh app and database (SQLite and PostgreSQL: see conftest.py), made by
+the same migration path as `roboarena judge init`. The traces are real simulator runs, made once per module."""
 
 import gzip
 import json
@@ -15,8 +15,7 @@ import pytest
 from roboarena.challenges.pack import load_challenge
 from roboarena.cli import main
 from roboarena.judge import create_app, db
-from roboarena.judge.cli_commands import upgrade
-from roboarena.judge.models import ApiToken, Competition, Round, Run, Team, User
+from roboarena.judge.models import ApiToken, Competition, Membership, Round, Run, Team, User
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -37,19 +36,6 @@ def traces(tmp_path_factory):
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp_path / "instance"})
-    upgrade(app)
-    yield app
-    db.dispose(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
 def arena(app):
     """A competition with one line-follow round, four teams, a referee and a viewer with tokens."""
     with app.app_context():
@@ -60,8 +46,10 @@ def arena(app):
         teams = [Team(competition=competition, name=name, school="No. 1 Primary") for name in ("Ants", "Bees", "Cats", "Dogs")]
         tokens = {}
         for role in ("referee", "viewer"):
-            user = User(username=role, role=role)
+            user = User(username=role, role="member")
             user.set_password("not-used")
+            if role == "referee":                # a viewer is anyone: no membership needed
+                session.add(Membership(user=user, competition=competition, role="referee"))
             row, tokens[role] = ApiToken.issue(user)
             session.add(row)
         session.add_all([round_, *teams])
@@ -236,9 +224,9 @@ def test_the_leaderboard_is_served_from_its_cache_until_a_new_run_arrives(app, a
     computed = []
     original = standings_module.standings
 
-    def counting(challenge, round_):
+    def counting(challenge, round_, until=None):
         computed.append(round_.id)
-        return original(challenge, round_)
+        return original(challenge, round_, until)
 
     standings_module.standings = counting
     try:

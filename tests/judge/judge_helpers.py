@@ -1,0 +1,51 @@
+"""Helpers for the judge's tests: accounts in a competition, signing a test client in,
+and the CSRF token a page hands its forms."""
+
+from __future__ import annotations
+
+import re
+
+from roboarena.judge import db
+from roboarena.judge.models import ApiToken, Membership, Team, User
+
+
+def make_account(app, username: str, role: str, competition_id: int | None = None, team_id: int | None = None,
+                 school: str = "", password: str = "pass-word-1") -> dict:
+    """A user with ``role`` ("admin", or a member role in the competition) and an API
+    token: {"id", "username", "password", "token"}."""
+    with app.app_context():
+        session = db.session()
+        user = User(username=username, role="admin" if role == "admin" else "member")
+        user.set_password(password)
+        session.add(user)
+        if role in ("coach", "referee", "team"):
+            if role == "team" and team_id is None:
+                raise ValueError("a team account needs team_id")
+            if role == "coach" and not school and team_id is not None:
+                school = session.get(Team, team_id).school
+            session.add(Membership(user=user, competition_id=competition_id, role=role, team_id=team_id,
+                                   school=school))
+        row, token = ApiToken.issue(user)
+        session.add(row)
+        session.commit()
+        return {"id": user.id, "username": username, "password": password, "token": token}
+
+
+def login_as(client, account: dict | None):
+    """Sign the test client in (or out, with None) without the login form: the permission
+    tests sign in many times, and the login form is rate-limited."""
+    with client.session_transaction() as session:
+        session.clear()
+        if account is not None:
+            session["user_id"] = account["id"]
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The CSRF token of the client's session, as a page gives it to its forms."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def post_form(client, path: str, data: dict | None = None, **kwargs):
+    """POST a form the way a browser does: with the page's CSRF token."""
+    return client.post(path, data={"csrf_token": csrf_token(client)} | (data or {}), **kwargs)
