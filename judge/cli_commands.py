@@ -50,7 +50,7 @@ def cmd_init(args) -> int:
         admin = session.scalars(select(User).where(User.role == "admin")).first()
         if admin is not None:
             print(render("judge.init.admin_exists", username=admin.username))
-            return EXIT_FAILURE
+            return EXIT_OK
         password = secrets.token_urlsafe(12)
         user = User(username=args.admin, role="admin")
         user.set_password(password)

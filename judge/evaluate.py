@@ -74,7 +74,10 @@ def evaluate(run_id: int):
                                       env=_child_environment())
             report = _last_json(finished.stdout)
         except subprocess.TimeoutExpired:
-            finished, report = None, {"error": "judge.error.program_timeout"}
+            from roboarena.judge.i18n import both
+
+            finished = None
+            report = {"error": "judge.error.program_timeout", "message": both("judge.error.program_timeout")}
         if trace.exists():
             run.trace_path = relative.as_posix()
             try:
@@ -84,15 +87,17 @@ def evaluate(run_id: int):
                 if report.get("error"):
                     run.outcome = "program-error"
             except RoboarenaError as exc:
-                _failed(run, exc.message_id)
+                _failed(run, {"en": exc.text("en"), "zh": exc.text("zh")})
         else:
-            _failed(run, report.get("error") or (finished.stderr.strip()[-200:] if finished else "") or "no trace")
+            said = (finished.stderr.strip()[-300:] if finished else "") or "no trace"
+            _failed(run, report.get("message") or {"en": said, "zh": said})
         session.commit()
 
 
-def _failed(run: Run, reason: str):
+def _failed(run: Run, reason: dict):
+    """Not scored: the reason (what ``roboarena sim`` said, in both languages) is kept."""
     run.status, run.outcome = "failed", "program-error"
-    run.explanation = {"en": reason, "zh": reason}
+    run.explanation = reason
 
 
 def _last_json(stdout: str) -> dict:

@@ -562,8 +562,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "没有收到运行记录。请把运行记录作为表单字段 'trace' 或请求正文上传（.jsonl 或 .jsonl.gz）。",
     },
     "judge.error.bad_name": {
-        "en": "The file {name!r} is not a run trace: a trace ends in .jsonl or .jsonl.gz.",
-        "zh": "文件 {name!r} 不是运行记录：运行记录的文件名以 .jsonl 或 .jsonl.gz 结尾。",
+        "en": "The file {name!r} is neither a run trace nor a program: send a trace (.jsonl or .jsonl.gz, from roboarena sim or run) or your program (.py).",
+        "zh": "文件 {name!r} 既不是运行记录也不是程序：请提交运行记录（.jsonl 或 .jsonl.gz，由 roboarena sim 或 run 生成）或你的程序（.py）。",
     },
     "judge.error.too_large": {
         "en": "The upload is larger than this server accepts ({limit_mb:g} MB). Send the trace gzipped (.jsonl.gz).",
