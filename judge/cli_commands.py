@@ -82,7 +82,10 @@ def cmd_token(args) -> int:
 def cmd_serve(args) -> int:
     import waitress
 
+    from roboarena.judge import evaluate
+
     app = _app(args)
+    evaluate.requeue_pending(app)         # programs a stopped server left waiting are run now
     print(render("judge.serve.listening", url=f"http://{args.host}:{args.port}", instance=app.instance_path))
     waitress.serve(app, host=args.host, port=args.port)
     return EXIT_OK

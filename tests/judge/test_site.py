@@ -183,3 +183,23 @@ def test_a_program_that_fails_to_load_is_marked_failed_with_the_reason(app, clie
         assert run.status == "failed" and run.score is None
         assert "line 2" in run.explanation["en"] and run.explanation["zh"] != run.explanation["en"]
     assert client.get(f"/api/rounds/{round_id}/leaderboard").get_json()["rows"] == []
+
+
+def test_programs_left_waiting_by_a_stopped_server_are_run_when_it_starts(app, client):
+    from roboarena.judge import evaluate
+
+    _, competition_id, round_id = setup_competition(app, client)
+    folder = Path(app.instance_path) / "programs" / str(round_id)
+    folder.mkdir(parents=True)
+    (folder / "left.py").write_bytes((EXAMPLES / "line_follower.py").read_bytes())
+    with app.app_context():
+        session = db.session()
+        team = Team(competition_id=competition_id, name="Ants", school="A")
+        session.add(Run(round_id=round_id, team=team, source="sim", status="pending",
+                        program_path=f"programs/{round_id}/left.py"))
+        session.commit()
+    evaluate.requeue_pending(app)
+    app.extensions[evaluate.EXTENSION].shutdown(wait=True)     # the worker finishes what it was given
+    with app.app_context():
+        run = db.session().query(Run).one()
+        assert run.status == "scored" and run.success
