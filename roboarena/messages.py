@@ -541,6 +541,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Cannot reach the judge at {server}: {reason}. Check the address and that the server is running (roboarena judge serve).",
         "zh": "无法连接 {server} 的评审服务器：{reason}。请检查地址，并确认服务器正在运行（roboarena judge serve）。",
     },
+    "submit.pending": {
+        "en": "Run {run} of {team} is still waiting to be run on the server. Look for its score on the round's page later.",
+        "zh": "{team} 的第 {run} 号运行仍在服务器上排队等待运行。请稍后在轮次页面查看成绩。",
+    },
+    "submit.failed_run": {
+        "en": "Run {run} of {team} could not be scored: {explanation}",
+        "zh": "{team} 的第 {run} 号运行无法评分：{explanation}",
+    },
     "submit.no_token": {
         "en": "No API token: pass --token, or set ROBOARENA_TOKEN. An admin makes one with roboarena judge token --user NAME.",
         "zh": "没有 API 令牌：请使用 --token，或设置 ROBOARENA_TOKEN。管理员可以用 roboarena judge token --user 用户名 生成。",

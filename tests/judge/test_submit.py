@@ -1,6 +1,7 @@
 """The loop through a real server: `roboarena judge init`, a token, waitress serving the
 app on loopback, the competition set up through the API, and `roboarena submit` sending a
-program (simulated on the client) and a trace; a repeated submission makes no second run."""
+program (run by the server's evaluator in a child process) and a trace; a repeated
+submission makes no second run."""
 
 import json
 import re
@@ -13,6 +14,7 @@ from waitress import create_server
 
 from roboarena.cli import main
 from roboarena.judge import create_app, db
+from roboarena.judge.models import Run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -61,7 +63,9 @@ def test_set_up_submit_a_program_and_a_trace_and_see_the_leaderboard(served, tmp
     base = ["submit", "--server", server, "--round", str(round_["round"]), "--token", token, "--json"]
     assert main(base + ["--team", "Ants", str(EXAMPLES / "line_follower.py")]) == 0
     ants = json.loads(capsys.readouterr().out)
-    assert ants["status"] == 201 and ants["success"] and ants["score"] > 300
+    assert ants["http_status"] == 202 and ants["status"] == "scored" and ants["success"] and ants["score"] > 300     # accepted, then run and scored
+    with app.app_context():
+        assert db.session().get(Run, ants["run"]).program_path.endswith(".py")
 
     trace = tmp_path / "bees.jsonl.gz"
     slow = tmp_path / "slow.py"
@@ -72,7 +76,7 @@ def test_set_up_submit_a_program_and_a_trace_and_see_the_leaderboard(served, tmp
     first = json.loads(capsys.readouterr().out)
     assert main(base + ["--team", "Bees", str(trace)]) == 0          # sent again (a retry)
     again = json.loads(capsys.readouterr().out)
-    assert again["status"] == 200 and again["run"] == first["run"]
+    assert again["http_status"] == 200 and again["run"] == first["run"]
 
     with urllib.request.urlopen(f"{server}/api/rounds/{round_['round']}/leaderboard", timeout=10) as response:
         rows = json.loads(response.read())["rows"]
