@@ -306,18 +306,30 @@ def gate_crossings(link, stop=lambda: False, poll_s: float = 0.02):
 
 
 def cmd_gate(args) -> int:
-    """Print crossings as they happen, until Ctrl-C."""
-    from roboarena.cli import _console
+    """Print crossings as they happen, until Ctrl-C; with --server, post each to the judge too."""
+    from roboarena.cli import EXIT_BAD_INPUT, _console
     from roboarena.host.serial_link import SerialLink
 
     console = _console()
+    token = getattr(args, "token", None) or os.environ.get("ROBOARENA_TOKEN")
     if args.server:
-        console.print(render("gate.no_judge", server=args.server), markup=False)
+        from roboarena.judge.gate_client import GatePoster
+
+        if getattr(args, "round", None) is None or not token:
+            _console(stderr=True).print(render("judge.gate.need_round_and_token"), markup=False)
+            return EXIT_BAD_INPUT
     link = SerialLink.open(args.port)
     if not link.board.capabilities & proto.CAP_GATE:
         link.close()
         raise ConnectError("gate.not_a_gate", port=args.port)
     console.print(render("gate.ready", port=args.port), markup=False)
+    poster = None
+    if args.server:
+        # Notes about the judge go to stderr, so --json output stays one object per line.
+        notes = _console(stderr=True)
+        poster = GatePoster(args.server, args.round, token, say=lambda text: notes.print(text, markup=False))
+        notes.print(render("judge.gate.posting", round=args.round, server=args.server), markup=False)
+    device = str(getattr(link.board, "board_id", "") or args.port)
     try:
         for run_s, board_ms, sensor in gate_crossings(link):
             if args.json:
@@ -325,8 +337,12 @@ def cmd_gate(args) -> int:
                       flush=True)
             else:
                 console.print(render("gate.crossing", t=run_s, board_ms=board_ms), markup=False)
+            if poster is not None:
+                poster.add(round(board_ms), sensor, device)
     except KeyboardInterrupt:
         pass
     finally:
         link.close()
+        if poster is not None:
+            poster.close()
     return EXIT_OK

@@ -18,10 +18,6 @@ from roboarena.messages import current_language, render
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
-# The example programs `roboarena demo` runs, each in the world it was written for.
-DEMO_RUNS = [("line-follow", "line_follower.py"), ("rescue-line", "rescue_line.py"), ("maze", "wall_follower.py"),
-             ("lane-keeping", "lane_keeper.py"), ("parking", "parking.py"), ("sumo", "sumo_pusher.py")]
-
 
 def _console(stderr: bool = False):
     from rich.console import Console
@@ -71,8 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--robot", help="robot spec: a built-in name or a .toml file")
     drive.add_argument("--seed", type=_seed, default=0)
 
-    demo = commands.add_parser("demo", help="run the example programs in the built-in challenges")
-    demo.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    demo = commands.add_parser("demo", help="a demo competition on a local judge: the example teams' programs run "
+                                             "in the simulator, the leaderboards printed and served until Ctrl+C")
+    demo.add_argument("--no-serve", action="store_true", help="print the leaderboards and exit, without serving them")
+    demo.add_argument("--instance", metavar="DIR", help="the demo judge's folder, emptied and refilled on every run "
+                                                        "(default ~/.roboarena/demo)")
+    demo.add_argument("--port", type=int, default=8080, help="port to serve on at 127.0.0.1 (default 8080; "
+                                                             "if it is in use, a free one)")
+    demo.add_argument("--json", action="store_true", help="print the results as one JSON object and exit")
 
     score = commands.add_parser("score", help="score a run trace against its challenge")
     score.add_argument("trace", help="a .jsonl or .jsonl.gz trace")
@@ -116,16 +118,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     gate = commands.add_parser("gate", help="a timing gate board: print each crossing as it happens")
     gate.add_argument("--port", required=True, metavar="URL")
-    gate.add_argument("--server", metavar="URL", help="the judging server to post crossings to (not built yet)")
+    gate.add_argument("--server", metavar="URL", help="the judging server to post crossings to, e.g. http://127.0.0.1:8000")
+    gate.add_argument("--round", type=int, help="with --server: the round's number on the server")
+    gate.add_argument("--token", help="with --server: API token (default: $ROBOARENA_TOKEN)")
     gate.add_argument("--json", action="store_true", help="one JSON object per crossing")
 
-    submit = commands.add_parser("submit", help="send a run (a trace, or a program to simulate) to a judging server")
-    submit.add_argument("file", help="a trace (.jsonl, .jsonl.gz) or a program (.py, simulated here first)")
+    submit = commands.add_parser("submit", help="send a run (a trace, or a program for the server to run) to a judge")
+    submit.add_argument("file", help="a trace (.jsonl, .jsonl.gz), scored at once, or a program (.py), run by the "
+                                     "server in the round's challenge")
     submit.add_argument("--server", required=True, metavar="URL", help="e.g. http://127.0.0.1:8000")
     submit.add_argument("--round", required=True, type=int, help="the round's number on the server")
     submit.add_argument("--team", required=True, help="the team's name, as registered")
     submit.add_argument("--token", help="API token (default: $ROBOARENA_TOKEN)")
-    submit.add_argument("--seed", type=_seed, default=0, help="seed when simulating a program (default 0)")
     submit.add_argument("--json", action="store_true", help="print the server's answer as one JSON object")
 
     ports = commands.add_parser("ports", help="list the robot kits plugged in by USB")
@@ -281,43 +285,10 @@ def _write_outputs(args, simulation, program_sha256: str) -> dict:
     return written
 
 
-def example_path(name: str) -> Path:
-    """An example program shipped with roboarena."""
-    from importlib.resources import files
-
-    return Path(str(files("roboarena.examples") / name))
-
-
 def cmd_demo(args) -> int:
-    from rich.progress import Progress
-    from rich.table import Table
+    from roboarena.judge.demo import run_demo
 
-    from roboarena.sims.runner import run_challenge
-
-    rows = []
-    with Progress(console=_console(stderr=True), transient=True, disable=args.json) as progress:
-        task = progress.add_task(render("demo.running"), total=len(DEMO_RUNS))
-        for challenge, program in DEMO_RUNS:
-            progress.update(task, description=f"{render('demo.running')} {program}")
-            result = run_challenge(challenge, example_path(program), seed=0)
-            rows.append((challenge, result, score_of(result.simulation)))
-            progress.advance(task)
-    if args.json:
-        print(json.dumps({"runs": [result.as_dict() | score.as_dict() for _, result, score in rows]},
-                         ensure_ascii=False))
-        return EXIT_OK
-    table = Table(title=render("demo.heading"))
-    for column in ("challenge", "program", "outcome", "time", "score", "speed"):
-        table.add_column(render(f"demo.column.{column}"), justify="left" if column in ("challenge", "program", "outcome")
-                         else "right", no_wrap=column == "program")
-    for challenge, result, score in rows:
-        table.add_row(challenge, result.program, render(f"result.{result.outcome}"), f"{result.sim_time_s:.1f}",
-                      str(score.as_dict()["score"]), f"{result.speedup:.0f}x")
-    console = _console()
-    console.print(table)
-    for challenge, _, score in rows:
-        console.print(f"{challenge}: {score.explanation[current_language()]}", markup=False)
-    return EXIT_OK
+    return run_demo(args, console=_console(), progress_console=_console(stderr=True))
 
 
 if __name__ == "__main__":

@@ -240,10 +240,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The board on {port} is not set up as a timing gate. Flash it with the gate profile: roboarena firmware flash --port {port} --board esp32_gate",
         "zh": "{port} 上的主板没有设置为计时门。请用计时门配置刷写：roboarena firmware flash --port {port} --board esp32_gate",
     },
-    "gate.no_judge": {
-        "en": "The judging server is not part of this version yet: crossings are printed here, not sent to {server}.",
-        "zh": "这个版本还没有评审服务器：通过记录只在这里显示，不会发送到 {server}。",
-    },
     "file.toml_syntax": {
         "en": "{path} has a mistake on line {line}, column {column}: {detail}. Fix that line (TOML format: key = value).",
         "zh": "{path} 第 {line} 行第 {column} 列有错误：{detail}。请修改这一行（TOML 格式：键 = 值）。",
@@ -309,17 +305,6 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "result.trace_written": {"en": "Trace written to {path}", "zh": "运行记录已写入 {path}"},
     "result.png_written": {"en": "Picture saved to {path}", "zh": "图片已保存到 {path}"},
-    "demo.heading": {
-        "en": "roboarena demo: the example programs in the built-in challenges",
-        "zh": "roboarena 演示：示例程序在内置挑战中运行",
-    },
-    "demo.running": {"en": "Running", "zh": "运行中"},
-    "demo.column.challenge": {"en": "Challenge", "zh": "挑战"},
-    "demo.column.score": {"en": "Score", "zh": "得分"},
-    "demo.column.program": {"en": "Program", "zh": "程序"},
-    "demo.column.outcome": {"en": "Outcome", "zh": "结果"},
-    "demo.column.time": {"en": "Time (s)", "zh": "时间（秒）"},
-    "demo.column.speed": {"en": "Speed-up", "zh": "加速倍数"},
     "window.none": {
         "en": "No screen is available here, so the run is shown without a window. Add --headless to say so, or --png FILE to save a picture.",
         "zh": "这里没有可用的屏幕，所以不显示窗口。可以加上 --headless，或用 --png 文件名 保存图片。",

@@ -73,6 +73,7 @@ def competition(competition_id: int):
     return render_template("competition.html", competition=competition, rounds=rounds, teams=teams, role=role,
                            member=member, accounts=accounts, packs=[load_challenge(pack_id) for pack_id in builtin_ids()],
                            can_manage=may("competition.manage", competition_id),
+                           can_referee=may("run.referee", competition_id),
                            can_add_team=role in ("admin", "coach"), my_teams=my_teams(g.user, competition_id),
                            roles=MEMBER_ROLES)
 
