@@ -85,10 +85,20 @@ def cmd_serve(args) -> int:
     from roboarena.judge import evaluate
 
     app = _app(args)
+    threads = serve_threads(app)
     evaluate.requeue_pending(app)         # programs a stopped server left waiting are run now
     print(render("judge.serve.listening", url=f"http://{args.host}:{args.port}", instance=app.instance_path))
-    waitress.serve(app, host=args.host, port=args.port)
+    waitress.serve(app, host=args.host, port=args.port, threads=threads)
     return EXIT_OK
+
+
+def serve_threads(app: Flask) -> int:
+    """Waitress's worker threads (``SERVE_THREADS``, default 16), and the projector streams
+    they may hold: each open live stream keeps a thread, so at most half of them, leaving
+    the rest for referees' sheets, uploads and pages."""
+    threads = int(app.config.get("SERVE_THREADS", 16))
+    app.config.setdefault("LIVE_MAX_STREAMS", max(1, threads // 2))
+    return threads
 
 
 def cmd_judge(args) -> int:

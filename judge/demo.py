@@ -333,12 +333,15 @@ class DemoServer:
     def __init__(self, app, port: int = DEFAULT_PORT, host: str = HOST):
         import waitress
 
+        from roboarena.judge.cli_commands import serve_threads
+
         self.app, self.host, self.wanted_port = app, host, port
         self._stopping = threading.Event()
         # waitress's socket map for this server alone, so the loop below can poll it.
         self._sockets: dict = {}
         chosen = port if port == 0 or port_is_free(host, port) else 0
-        self._server = waitress.create_server(app, map=self._sockets, host=host, port=chosen, threads=4)
+        self._server = waitress.create_server(app, map=self._sockets, host=host, port=chosen,
+                                              threads=serve_threads(app))
         self.port = int(self._server.effective_port)
 
     @property

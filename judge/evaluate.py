@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from roboarena.errors import RoboarenaError
 from roboarena.judge import db
+from roboarena.judge.i18n import both
+from roboarena.judge.ingest import Refusal
 from roboarena.judge.models import Run
 
 SEED = 0                       # every team's program meets the same start, noise and jitter
@@ -66,7 +68,15 @@ def evaluate(run_id: int):
         program = instance / run.program_path
         relative = Path(run.program_path).with_suffix(".jsonl.gz")
         trace = instance / relative
-        command = [sys.executable, "-m", "roboarena", "sim", run.round.challenge_id, str(program), "--headless",
+        from roboarena.judge.packs import pinned_challenge
+
+        try:
+            pack = str(pinned_challenge(run.round).folder)     # the version the round is judged by
+        except Refusal as refusal:
+            _failed(run, both(refusal.message_id, **refusal.fields))
+            session.commit()
+            return
+        command = [sys.executable, "-m", "roboarena", "sim", pack, str(program), "--headless",
                    "--seed", str(SEED), "--trace", str(trace), "--json"]
         try:
             finished = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
@@ -74,8 +84,6 @@ def evaluate(run_id: int):
                                       env=_child_environment())
             report = _last_json(finished.stdout)
         except subprocess.TimeoutExpired:
-            from roboarena.judge.i18n import both
-
             finished = None
             report = {"error": "judge.error.program_timeout", "message": both("judge.error.program_timeout")}
         if trace.exists():
@@ -88,6 +96,8 @@ def evaluate(run_id: int):
                     run.outcome = "program-error"
             except RoboarenaError as exc:
                 _failed(run, {"en": exc.text("en"), "zh": exc.text("zh")})
+            except Refusal as refusal:
+                _failed(run, both(refusal.message_id, **refusal.fields))
         else:
             said = (finished.stderr.strip()[-300:] if finished else "") or "no trace"
             _failed(run, report.get("message") or {"en": said, "zh": said})

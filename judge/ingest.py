@@ -61,8 +61,11 @@ def _instance_file(folder_key: str, round_id: int, suffix: str) -> tuple[Path, P
 
 
 def apply_score(run: Run, path: Path):
-    """Score the trace at ``path`` into ``run`` (raises the scorer's RoboarenaError)."""
-    score, header, _ = score_trace(path)
+    """Score the trace at ``path`` into ``run`` by the rules its round is pinned to (raises
+    the scorer's RoboarenaError, or Refusal when that version is nowhere to be found)."""
+    from roboarena.judge.packs import pinned_challenge
+
+    score, header, _ = score_trace(path, pack=pinned_challenge(run.round).folder)
     run.source = header.get("source", run.source or "sim")
     run.score, run.success, run.time_s, run.outcome = score.score, score.success, score.time_s, score.outcome
     run.breakdown = [rule.as_dict() for rule in score.breakdown]

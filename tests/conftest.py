@@ -10,8 +10,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+from project_paths import EXAMPLES, ROOT  # noqa: E402,F401 - fixtures below use them
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from project_paths import EXAMPLES, ROOT
 from roboarena.challenges.pack import builtin_ids, load_challenge
 from roboarena.cli import main
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 from roboarena.cli import main
 
 

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 
 SEEDS = [0, 1, 2, 3, 4]
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 from roboarena.challenges.pack import load_challenge
 from roboarena.challenges.scoring import sort_key
 from roboarena.cli import main, score_of

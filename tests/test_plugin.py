@@ -1,6 +1,6 @@
 """The pytest plugin works for a class's own test file, found through its entry point."""
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 
 pytest_plugins = ["pytester"]
 

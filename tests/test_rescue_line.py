@@ -4,7 +4,7 @@ above a plain line follower above one that only drives straight on."""
 
 import pytest
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 from roboarena.challenges.pack import load_challenge
 from roboarena.challenges.scoring import sort_key
 from roboarena.cli import score_of

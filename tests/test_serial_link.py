@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 from roboarena import Robot
 from roboarena.cli import main
 from roboarena.errors import ConnectError

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 from roboarena.challenges.pack import load_challenge
 from roboarena.challenges.scoring import sort_key
 from roboarena.cli import score_of

@@ -5,7 +5,7 @@ import json
 import jsonschema
 import pytest
 
-from conftest import EXAMPLES
+from project_paths import EXAMPLES
 from roboarena.cli import main
 from roboarena.sims.trace import SCHEMA_PATH, read_trace
 

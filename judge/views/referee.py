@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 
 import roboarena.judge.texts  # noqa: F401 - the labels below read the catalog outside a request too
 from roboarena import __version__
-from roboarena.challenges.pack import Challenge, EventMatch, load_challenge
+from roboarena.challenges.pack import Challenge, EventMatch
 from roboarena.challenges.scoring import tidy
 from roboarena.errors import RoboarenaError, TraceError
 from roboarena.judge import audit, db
@@ -44,6 +44,7 @@ from roboarena.judge.permissions import may
 from roboarena.judge.standings import forget
 from roboarena.judge.views.api import run_json, token_required
 from roboarena.judge.views.auth import login_required
+from roboarena.judge.packs import pinned_challenge
 from roboarena.messages import CATALOG, LANGUAGES, render
 from roboarena.sims.spec import load_spec
 
@@ -347,7 +348,7 @@ def sheet_page(run_id: int):
     if not may("run.referee", round_.competition_id):
         abort(403)
     lang = language()
-    challenge = load_challenge(round_.challenge_id)
+    challenge = pinned_challenge(round_)
     buttons = sheet_buttons(challenge)
     sheets = _sheets(run)
     accepted = next((s for s in reversed(sheets) if s.accepted), None)
@@ -442,7 +443,7 @@ def submit_sheet(run_id: int):
     if refused:
         return refused
     round_ = run.round
-    challenge = load_challenge(round_.challenge_id)
+    challenge = pinned_challenge(round_)
     try:
         sheet = parse_sheet(request.get_json(silent=True), sheet_buttons(challenge), challenge.time_limit_ms)
     except Refusal as refusal:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from roboarena.challenges.pack import find_pack, load_challenge
 from roboarena.judge import db
 from roboarena.judge.models import Competition, Round, Team
+from roboarena.judge.packs import keep_pack
 from roboarena.judge.permissions import may
 from roboarena.judge.views.api import error, token_required
 
@@ -62,6 +63,7 @@ def create_round(competition_id: int):
     if challenge_id is None or find_pack(challenge_id) is None:
         return error(400, "judge.error.no_challenge", challenge=challenge_id or "")
     challenge = load_challenge(challenge_id)
+    keep_pack(challenge)          # this version stays at hand when the installed pack changes
     round_ = Round(competition=competition, challenge_id=challenge.id, pack_hash=challenge.content_hash,
                    title=_text("title") or challenge.title["en"])
     session.add(round_)

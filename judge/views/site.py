@@ -14,6 +14,7 @@ from roboarena.challenges.pack import builtin_ids, find_pack, load_challenge
 from roboarena.judge import audit, db
 from roboarena.judge.i18n import t
 from roboarena.judge.models import MEMBER_ROLES, Competition, Membership, Round, Team, User
+from roboarena.judge.packs import keep_pack
 from roboarena.judge.permissions import may, membership, my_teams, role_in
 from roboarena.judge.views.auth import login_required
 
@@ -74,6 +75,9 @@ def competition(competition_id: int):
                            member=member, accounts=accounts, packs=[load_challenge(pack_id) for pack_id in builtin_ids()],
                            can_manage=may("competition.manage", competition_id),
                            can_referee=may("run.referee", competition_id),
+                           can_export=may("results.export", competition_id),
+                           can_resolve=may("appeal.resolve", competition_id),
+                           can_audit=may("audit.view", competition_id),
                            can_add_team=role in ("admin", "coach"), my_teams=my_teams(g.user, competition_id),
                            roles=MEMBER_ROLES)
 
@@ -89,6 +93,7 @@ def create_round(competition_id: int):
         flash(t("judge.error.no_challenge", challenge=challenge_id))
         return redirect(url_for("site.competition", competition_id=competition_id))
     challenge = load_challenge(challenge_id)
+    keep_pack(challenge)          # this version stays at hand when the installed pack changes
     round_ = Round(competition=competition, challenge_id=challenge.id, pack_hash=challenge.content_hash,
                    title=_field("title") or challenge.title.get("en", challenge.id))
     session = db.session()

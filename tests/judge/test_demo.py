@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from roboarena.cli import main
 from roboarena.judge import db, demo
-from roboarena.judge.models import Competition, Round, Run, Team, User
+from roboarena.judge.models import Competition, Round, Run, User
 
 CHALLENGES = [challenge for challenge, _ in demo.EXAMPLE_ROUNDS]
 ROW = re.compile(r"│\s+(\d+) │ (\w+)\s+│\s+([\d.]+) │")      # rank, team, score of a leaderboard row
