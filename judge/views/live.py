@@ -35,19 +35,32 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import overload
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, make_response, redirect,
-                   render_template, request, stream_with_context, url_for)
-from sqlalchemy import func, select
-
-from roboarena.challenges.pack import Challenge, load_challenge
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from roboarena.challenges.pack import Challenge
 from roboarena.judge import audit, db
 from roboarena.judge.errors import api_error
 from roboarena.judge.i18n import both, language, t
 from roboarena.judge.models import Round, Run
+from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
 from roboarena.judge.standings import round_standings
 from roboarena.judge.views.auth import login_required
 from roboarena.judge.views.leaderboard import ranking_summary
+from sqlalchemy import func, select
 
 bp = Blueprint("live", __name__)
 
@@ -197,7 +210,7 @@ def _asked_view(round_: Round) -> str:
 @bp.get("/rounds/<int:round_id>/projector")
 def projector(round_id: int):
     round_ = _round(round_id)
-    challenge = load_challenge(round_.challenge_id)
+    challenge = pinned_challenge(round_)
     view = _asked_view(round_)
     state = projector_state(round_, challenge, view)
     settings = StreamSettings.from_config(current_app.config)
@@ -230,7 +243,7 @@ def state_json(round_id: int):
     round_ = db.session().get(Round, round_id)
     if round_ is None:
         return api_error(404, "judge.error.no_round", round_id=round_id)
-    response = jsonify(projector_state(round_, load_challenge(round_.challenge_id), _asked_view(round_)))
+    response = jsonify(projector_state(round_, pinned_challenge(round_), _asked_view(round_)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -243,7 +256,7 @@ def events(round_id: int):
     round_ = db.session().get(Round, round_id)
     if round_ is None:
         return api_error(404, "judge.error.no_round", round_id=round_id)
-    challenge = load_challenge(round_.challenge_id)
+    challenge = pinned_challenge(round_)
     view = _asked_view(round_)        # decided once, at connect: the stream never reads who is asking again
     # The summary before the state: a change landing between the two is then seen at the next poll.
     signature = round_signature(round_id)
@@ -338,7 +351,7 @@ def _answer(round_: Round, message_id: str, status: int = 200, **fields):
 
 
 def _final(round_: Round) -> list[dict]:
-    return round_standings(load_challenge(round_.challenge_id), round_, frozen=False)
+    return round_standings(pinned_challenge(round_), round_, frozen=False)
 
 
 @bp.get("/rounds/<int:round_id>/control")
