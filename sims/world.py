@@ -8,7 +8,6 @@ a coach can write a new one without Python. Coordinates in mm, headings in deg, 
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path

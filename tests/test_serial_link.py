@@ -179,7 +179,7 @@ def test_a_damaged_stream_loses_only_the_frames_it_touches():
     faults = iter(sorted(index for index, _ in injector.log))
     fault = next(faults, None)
     for number, frame in enumerate(frames):
-        start, end = end, end + len(frame)
+        end += len(frame)
         while fault is not None and fault < end:
             hit.update({number, number + 1} if fault == end - 1 else {number})   # a delimiter ends this frame and starts the next
             fault = next(faults, None)
