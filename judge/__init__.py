@@ -15,6 +15,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 MAX_UPLOAD_MB = 20
 
@@ -51,6 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from roboarena.judge import db, errors, evaluate, i18n, texts  # noqa: F401 - texts joins the catalog
     from roboarena.judge.extensions import csrf, limiter
 
+    # Ids in addresses fit the id columns (32-bit on PostgreSQL): a larger one is no such
+    # thing (404), not a database error.
+    app.url_map.converters["int"] = BoundedInt
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
@@ -60,6 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _blueprints():

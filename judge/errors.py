@@ -27,8 +27,27 @@ def refuse(status: int, message_id: str, **fields):
     return render_template("error.html", message=t(message_id, **fields), status=status), status
 
 
+def has_nul() -> bool:
+    """Whether a text of the request (query, form fields, a JSON body) holds a NUL character:
+    no name or filter has one, and PostgreSQL cannot store it. Uploaded files may."""
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        return True
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in value for value in request.form.values())
+    if request.is_json:
+        body = request.get_data(cache=True)
+        return b"\\u0000" in body or b"\x00" in body
+    return False
+
+
 def init_app(app: Flask):
     from roboarena.judge.ingest import Refusal
+
+    @app.before_request
+    def _refuse_nul():
+        if has_nul():
+            return refuse(400, "judge.error.nul")
+        return None
 
     @app.errorhandler(Refusal)
     def _refusal(exc: Refusal):

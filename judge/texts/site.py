@@ -80,6 +80,14 @@ TEXTS = {
         "zh": "你的账号不能在这里执行这个操作。请用有权限的账号登录，或询问比赛管理员。",
     },
     "judge.error.http": {"en": "The request could not be served ({code} {name}).", "zh": "无法处理这个请求（{code} {name}）。"},
+    "judge.error.nul": {
+        "en": "The request holds a NUL character (\\0) in a text field. Remove it and send it again.",
+        "zh": "请求的文本字段中含有 NUL 字符（\\0）。请删除后重新提交。",
+    },
+    "judge.error.key_too_long": {
+        "en": "The Idempotency-Key header is longer than {limit} characters. Use a shorter key, such as a hash of the file.",
+        "zh": "Idempotency-Key 请求头超过了 {limit} 个字符。请使用更短的键，例如文件的哈希值。",
+    },
     "judge.error.no_run": {"en": "There is no run {run_id}.", "zh": "没有编号为 {run_id} 的运行记录。"},
     "judge.error.not_a_program": {
         "en": "{name} is not a Python program: send the .py file your robot runs.",

@@ -88,7 +88,7 @@ def filtered_entries(competition_id: int) -> tuple[list[AuditEntry], int | None]
     if until is not None:
         query = query.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), timezone.utc))
     older_than = request.args.get("before", type=int)
-    if older_than is not None and 0 < older_than <= 2**31:      # ids are 32-bit on PostgreSQL
+    if older_than is not None and 0 < older_than < 2**31:      # ids are 32-bit on PostgreSQL
         query = query.where(AuditEntry.id < older_than)
     rows = list(db.session().scalars(query.order_by(AuditEntry.id.desc()).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], (rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None)

@@ -19,7 +19,8 @@ bp = Blueprint("setup", __name__, url_prefix="/api")
 
 
 def _text(field: str, limit: int = 200) -> str | None:
-    value = (request.get_json(silent=True) or {}).get(field)
+    body = request.get_json(silent=True)
+    value = body.get(field) if isinstance(body, dict) else None     # a list or a string names nothing
     return value.strip()[:limit] if isinstance(value, str) and value.strip() else None
 
 
