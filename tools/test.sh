@@ -16,6 +16,16 @@ PG_DATABASE=roboarena_test
 
 say() { echo "tools/test.sh: $*" >&2; }
 
+# One `apt-get update` for whatever this script installs (PostgreSQL, Chromium), however
+# many of them are missing.
+APT_UPDATED=""
+apt_update_once() {
+    [ -n "$APT_UPDATED" ] && return 0
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || return 1
+    APT_UPDATED=1
+}
+
 # The newest PostgreSQL server installed by Debian's packages, e.g. "15", or nothing.
 pg_version() {
     local dir
@@ -43,8 +53,7 @@ setup_postgres() {
             return 1
         fi
         say "installing PostgreSQL with apt-get"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null || { PG_WHY="apt-get update failed"; return 1; }
+        apt_update_once || { PG_WHY="apt-get update failed"; return 1; }
         apt-get install -y -qq postgresql >/dev/null || { PG_WHY="apt-get install postgresql failed"; return 1; }
         version=$(pg_version)
         [ -n "$version" ] || { PG_WHY="apt-get installed no PostgreSQL server"; return 1; }
@@ -102,6 +111,20 @@ elif [ -n "${CI:-}" ]; then
     exit 1
 else
     say "the PostgreSQL half of the judge tests will be skipped: $PG_WHY"
+fi
+
+# The end-to-end tests (tests/e2e) drive Debian's Chromium; without it they are skipped,
+# except in CI, where they fail and say why.
+CHROMIUM=/usr/bin/chromium
+if [ ! -x "$CHROMIUM" ]; then
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+        say "the end-to-end tests will be skipped: $CHROMIUM is not installed, and installing it needs root and apt-get"
+    else
+        say "installing Chromium with apt-get (for the end-to-end tests)"
+        if ! { apt_update_once && apt-get install -y -qq chromium >/dev/null; }; then
+            say "apt-get could not install chromium: the end-to-end tests will say so"
+        fi
+    fi
 fi
 
 python3 -m venv .venv && .venv/bin/python -m pip install -q -e ".[test]" && npm ci --prefix firmware/virtual --no-audit --no-fund && .venv/bin/python -m pytest "$@"
