@@ -26,6 +26,7 @@ from roboarena.cli import main
 from roboarena.judge import db
 from roboarena.judge.gate_client import GatePoster
 from roboarena.judge.models import AuditEntry, Competition, GateCrossing, Round, Run, ScoreSheet, Team
+from roboarena.judge import scoresheet
 from roboarena.judge.views import referee
 from roboarena.sims.trace import read_trace
 
@@ -306,15 +307,15 @@ def test_every_packs_sheet_makes_a_valid_trace_that_scores(challenge_id, tmp_pat
     """Tapping each button of any built-in pack's sheet once gives a trace the schema and
     the scorer accept."""
     challenge = load_challenge(challenge_id)
-    buttons = referee.sheet_buttons(challenge)
-    keys = [b.key for b in buttons if b.key != referee.FINISHED] + [referee.FINISHED]
+    buttons = scoresheet.sheet_buttons(challenge)
+    keys = [b.key for b in buttons if b.key != scoresheet.FINISHED] + [scoresheet.FINISHED]
     taps = [{"event": key, "t_ms": 1000 * (index + 1)} for index, key in enumerate(keys)]
-    parsed = referee.parse_sheet(sheet([], elapsed_ms=len(keys) * 1000, started_at_ms=1_790_000_000_000)
+    parsed = scoresheet.parse_sheet(sheet([], elapsed_ms=len(keys) * 1000, started_at_ms=1_790_000_000_000)
                                  | {"taps": taps}, buttons,
                                  challenge.time_limit_ms)
     round_ = SimpleNamespace(challenge_id=challenge.id, pack_hash=challenge.content_hash)
     run = SimpleNamespace(id=1, team=SimpleNamespace(name="Ants"), created_at=None)
-    records = referee.sheet_trace(challenge, round_, run, parsed, [], "ref-lin")
+    records = scoresheet.sheet_trace(challenge, round_, run, parsed, [], "ref-lin")
     path = tmp_path / "sheet.jsonl"
     path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records), encoding="utf-8")
     read_trace(path, validate=True)
@@ -324,10 +325,10 @@ def test_every_packs_sheet_makes_a_valid_trace_that_scores(challenge_id, tmp_pat
 
 def test_the_maze_exit_button_scores_the_exit():
     challenge = load_challenge("maze")
-    buttons = referee.sheet_buttons(challenge)
-    parsed = referee.parse_sheet(sheet([("zone-entered(zone=exit)", 80_000), ("finished", 80_000)]), buttons,
+    buttons = scoresheet.sheet_buttons(challenge)
+    parsed = scoresheet.parse_sheet(sheet([("zone-entered(zone=exit)", 80_000), ("finished", 80_000)]), buttons,
                                  challenge.time_limit_ms)
-    events, end = referee.sheet_events(challenge, parsed, [])
+    events, end = scoresheet.sheet_events(challenge, parsed, [])
     assert events[0]["event"] == "zone-entered" and events[0]["zone"] == "exit"
     assert end == {"type": "end", "t": 80.0, "reason": "finished", "samples": 0, "events": 2}
 
