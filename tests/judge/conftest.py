@@ -90,3 +90,37 @@ def app(request, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="session")
+def sim_trace(tmp_path_factory):
+    """Real simulator runs, made once per session and shared by the judge's tests:
+    ``sim_trace(seed=0, edits=SLOWER)`` is the path of the .jsonl.gz trace of the example line
+    follower (``example=``, in ``challenge=``), with each (text, replacement) of ``edits``
+    made to a copy first."""
+    from roboarena.cli import main
+
+    folder = tmp_path_factory.mktemp("sim-traces")
+    made: dict = {}
+
+    def make(seed: int = 0, edits=(), example: str = "line_follower.py", challenge: str = "line-follow") -> Path:
+        key = (challenge, example, seed, tuple(edits))
+        if key not in made:
+            program = EXAMPLES / example
+            if edits:
+                source = program.read_text(encoding="utf-8")
+                for old, new in edits:
+                    assert old in source, f"{example} no longer holds {old!r}"
+                    source = source.replace(old, new)
+                program = folder / f"{Path(example).stem}_{len(made)}.py"
+                program.write_text(source, encoding="utf-8")
+            trace = folder / f"run{len(made)}.jsonl.gz"
+            assert main(["sim", challenge, str(program), "--headless", "--seed", str(seed), "--trace", str(trace),
+                         "--json"]) == 0
+            made[key] = trace
+        return made[key]
+
+    return make

@@ -11,6 +11,10 @@ from roboarena.judge import db
 from roboarena.judge.models import ApiToken, Membership, Team, User
 
 
+# Edits to the example line follower (for the ``sim_trace`` fixture): slowed, it scores clearly less.
+SLOWER = (("SPEED = 250", "SPEED = 180"),)
+
+
 def make_account(app, username: str, role: str, competition_id: int | None = None, team_id: int | None = None,
                  school: str = "", password: str = "pass-word-1") -> dict:
     """A user with ``role`` ("admin", or a member role in the competition) and an API

@@ -7,27 +7,21 @@ resolve. Both the pages and the JSON API.
 The runs are uploads of one real simulator trace, made once per module."""
 
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from roboarena.challenges.pack import load_challenge
-from roboarena.cli import main
 from roboarena.judge import db
 from roboarena.judge.models import Appeal, AuditEntry, Competition, Round, Run, Team
 
 from judge_helpers import login_as, make_account, post_form
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture(scope="module")
-def trace(tmp_path_factory):
-    path = tmp_path_factory.mktemp("traces") / "run.jsonl.gz"
-    assert main(["sim", "line-follow", str(EXAMPLES / "line_follower.py"), "--headless", "--seed", "0", "--trace",
-                 str(path), "--json"]) == 0
-    return path
+def trace(sim_trace):
+    return sim_trace(seed=0)
 
 
 @pytest.fixture

@@ -9,18 +9,15 @@ import csv
 import io
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from judge_helpers import login_as, make_account
+from judge_helpers import SLOWER, login_as, make_account
 
 from roboarena.challenges.pack import load_challenge
-from roboarena.cli import main
 from roboarena.judge import db
 from roboarena.judge.models import Competition, Round, Team
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BOM = b"\xef\xbb\xbf"
 TEAMS = {"闪电队": "第一小学", "Bees": "No. 2 Primary", "=Owls": "No. 3 Primary", "Dogs": "第一小学"}
 EN_HEADER = ["Round", "Rank", "Team", "School", "Score", "Time (s)", "Runs", "Best run", "Tie-break"]
@@ -28,19 +25,9 @@ ZH_HEADER = ["轮次", "名次", "队伍", "学校", "得分", "用时（秒）"
 
 
 @pytest.fixture(scope="module")
-def traces(tmp_path_factory):
+def traces(sim_trace):
     """Four runs, best first: the fast program on seeds 1 and 0, the slow one on seeds 1 and 0."""
-    folder = tmp_path_factory.mktemp("traces")
-    slow = folder / "slow_follower.py"
-    slow.write_text((EXAMPLES / "line_follower.py").read_text(encoding="utf-8").replace("SPEED = 250", "SPEED = 180"),
-                    encoding="utf-8")
-    made = []
-    for program, seed in ((EXAMPLES / "line_follower.py", 1), (EXAMPLES / "line_follower.py", 0), (slow, 1), (slow, 0)):
-        path = folder / f"{program.stem}-{seed}.jsonl.gz"
-        assert main(["sim", "line-follow", str(program), "--headless", "--seed", str(seed), "--trace", str(path),
-                     "--json"]) == 0
-        made.append(path)
-    return made
+    return [sim_trace(seed=1), sim_trace(seed=0), sim_trace(seed=1, edits=SLOWER), sim_trace(seed=0, edits=SLOWER)]
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ LIVE_* settings, so nothing waits on a clock and nothing asserts one."""
 import http.client
 import json
 import threading
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -17,31 +16,19 @@ import waitress
 from sqlalchemy import select
 
 from roboarena.challenges.pack import load_challenge
-from roboarena.cli import main
 from roboarena.judge import db
 from roboarena.judge.models import AuditEntry, Competition, Round, Team
 from roboarena.judge.views.live import projector_state, revealing_rows
 
-from judge_helpers import login_as, make_account, post_form
+from judge_helpers import SLOWER, login_as, make_account, post_form
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ROLES_REFUSED = ("viewer", "team", "coach", "referee")
 
 
 @pytest.fixture(scope="module")
-def traces(tmp_path_factory):
-    """Real simulator runs: fast1 scores a little more than fast0, slow clearly less."""
-    folder = tmp_path_factory.mktemp("traces")
-    slow = folder / "slow_follower.py"
-    slow.write_text((EXAMPLES / "line_follower.py").read_text(encoding="utf-8").replace("SPEED = 250", "SPEED = 180"),
-                    encoding="utf-8")
-    made = {}
-    for name, program, seed in (("fast0", EXAMPLES / "line_follower.py", 0), ("fast1", EXAMPLES / "line_follower.py", 1),
-                                ("slow", slow, 0)):
-        made[name] = folder / f"{name}.jsonl.gz"
-        assert main(["sim", "line-follow", str(program), "--headless", "--seed", str(seed), "--trace",
-                     str(made[name]), "--json"]) == 0
-    return made
+def traces(sim_trace):
+    """Real simulator runs (shared, see conftest): fast1 scores a little more than fast0, slow clearly less."""
+    return {"fast0": sim_trace(seed=0), "fast1": sim_trace(seed=1), "slow": sim_trace(seed=0, edits=SLOWER)}
 
 
 @pytest.fixture

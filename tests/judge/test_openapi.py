@@ -20,7 +20,6 @@ import re
 import shutil
 import tempfile
 from datetime import datetime
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -44,10 +43,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from roboarena.cli import main
 from roboarena.messages import LANGUAGES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # A stream does not end, so a generated request to one would never get its whole answer:
 # streams are documented (and checked like every operation above) but not fuzzed.
 STREAMING = ("text/event-stream",)
@@ -146,12 +143,9 @@ def test_the_docs_page_lists_every_operation_in_the_readers_language(app):
 # --- a small competition to send requests to -------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def trace_bytes(tmp_path_factory):
+def trace_bytes(sim_trace):
     """A real run of the example line follower: the one upload body that scores."""
-    trace = tmp_path_factory.mktemp("trace") / "run.jsonl.gz"
-    assert main(["sim", "line-follow", str(EXAMPLES / "line_follower.py"), "--headless", "--seed", "0",
-                 "--trace", str(trace), "--json"]) == 0
-    return trace.read_bytes()
+    return sim_trace(seed=0).read_bytes()
 
 
 @pytest.fixture

@@ -16,20 +16,17 @@ from judge_helpers import login_as, make_account, post_form
 
 from roboarena.challenges.pack import load_challenge
 from roboarena.challenges.results import score_trace
-from roboarena.cli import main
 from roboarena.judge import db
 from roboarena.judge.models import Appeal, Competition, Round, Run, Team
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 ROLES = ("admin", "coach", "referee", "team", "viewer", "anonymous")
 EVERYONE = set(ROLES)
 
 
 @pytest.fixture(scope="module")
-def trace_file(tmp_path_factory):
-    trace = tmp_path_factory.mktemp("trace") / "run.jsonl.gz"
-    assert main(["sim", "line-follow", str(EXAMPLES / "line_follower.py"), "--headless", "--trace", str(trace)]) == 0
+def trace_file(sim_trace):
+    trace = sim_trace(seed=0)
     return trace, score_trace(trace)[0]
 
 

@@ -19,36 +19,24 @@ import pytest
 
 from roboarena.challenges.pack import PACKS_DIR, load_challenge
 from roboarena.challenges.scoring import tidy
-from roboarena.cli import main
 from roboarena.judge import db
 from roboarena.judge.models import AuditEntry, Competition, Round, Run, Team
 from roboarena.judge.packs import PinnedPackMissing, pinned_challenge
 
-from judge_helpers import login_as, make_account, post_form
+from judge_helpers import SLOWER, login_as, make_account, post_form
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SLOPPY = 460.76           # the sloppy run under the original rules: one time off the line, -5
 SLOPPY_FIXED = 415.76     # ... and with leaving the line at -50
 
 
 @pytest.fixture(scope="module")
-def traces(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("traces")
-    follower = (EXAMPLES / "line_follower.py").read_text(encoding="utf-8")
+def traces(sim_trace):
     # Fast, and it looks away from the line for 0.4 s after 3 s: one off-path event.
-    sloppy = follower.replace("SPEED = 250", "SPEED = 400").replace("last_position = 0\n", "last_position = 0\nloops = 0\n")
-    sloppy = sloppy.replace("    robot.drive(speed=SPEED, turn_rate=STEER * position)",
-                            "    loops += 1\n    if 300 < loops < 340:\n        position = 0\n"
-                            "    robot.drive(speed=SPEED, turn_rate=STEER * position)")
-    programs = {"sloppy": sloppy, "careful": follower, "slow": follower.replace("SPEED = 250", "SPEED = 180")}
-    made = {}
-    for name, source in programs.items():
-        program = folder / f"{name}.py"
-        program.write_text(source, encoding="utf-8")
-        made[name] = folder / f"{name}.jsonl.gz"
-        assert main(["sim", "line-follow", str(program), "--headless", "--seed", "0", "--trace", str(made[name]),
-                     "--json"]) == 0
-    return made
+    sloppy = (("SPEED = 250", "SPEED = 400"), ("last_position = 0\n", "last_position = 0\nloops = 0\n"),
+              ("    robot.drive(speed=SPEED, turn_rate=STEER * position)",
+               "    loops += 1\n    if 300 < loops < 340:\n        position = 0\n"
+               "    robot.drive(speed=SPEED, turn_rate=STEER * position)"))
+    return {"sloppy": sim_trace(edits=sloppy), "careful": sim_trace(), "slow": sim_trace(edits=SLOWER)}
 
 
 @pytest.fixture

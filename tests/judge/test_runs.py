@@ -18,21 +18,16 @@ from judge_helpers import login_as, make_account
 from PIL import Image
 
 from roboarena.challenges.pack import load_challenge
-from roboarena.cli import main
 from roboarena.judge import db
 from roboarena.judge.models import Competition, Round, Run, Team
 from roboarena.judge.views import runs as runs_view
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def trace(tmp_path_factory):
-    path = tmp_path_factory.mktemp("traces") / "line_follower.jsonl.gz"
-    assert main(["sim", "line-follow", str(EXAMPLES / "line_follower.py"), "--headless", "--seed", "0", "--trace",
-                 str(path), "--json"]) == 0
-    return path
+def trace(sim_trace):
+    return sim_trace(seed=0)
 
 
 @pytest.fixture
