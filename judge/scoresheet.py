@@ -234,3 +234,35 @@ def sheet_trace(challenge: Challenge, round_: Round, run: Run, sheet: Sheet, cro
     }
     events, end = sheet_events(challenge, sheet, crossings)
     return [header, *events, end]
+
+
+# --- the robot's own telemetry, joined to a sheet ---------------------------------------------------
+
+# What the robot's telemetry trace adds to a referee's trace besides its samples: what the
+# robot did that scores nothing. Whatever scores (checkpoints, collisions, the finish) comes
+# from the referee and the gates alone.
+TELEMETRY_EVENTS = frozenset({"led", "beep", "link-lost", "link-back"})
+TELEMETRY_SOURCES = ("hardware", "virtual-board")
+
+
+def join_telemetry(sheet_records: list[dict], telemetry: list[dict]) -> list[dict]:
+    """The sheet's trace with the robot's telemetry trace (``roboarena run --trace``) joined
+    in: its samples (the path and the sensors the run page plots) and its events that score
+    nothing, up to the sheet's end. Both clocks count from the start of the run (the referee
+    starts the timer as the robot starts), so the telemetry's times are kept as they are."""
+    header, *body = sheet_records
+    end = body[-1]
+    robot_header = telemetry[0]
+    until = end["t"]
+    kept = [record for record in telemetry[1:]
+            if record["t"] <= until and (record["type"] == "sample"
+                                         or (record["type"] == "event" and record["event"] in TELEMETRY_EVENTS))]
+    # Time order, an event before a sample of the same time (docs/trace.md).
+    lines = sorted([*body[:-1], *kept], key=lambda record: (record["t"], record["type"] == "sample"))
+    header = header | {"robot": robot_header["robot"], "firmware_version": robot_header.get("firmware_version"),
+                       "telemetry": {"source": robot_header["source"], "start_time": robot_header.get("start_time"),
+                                     "program": robot_header.get("program", {})}}
+    if "pose_source" in robot_header:
+        header["pose_source"] = robot_header["pose_source"]
+    samples = sum(1 for record in lines if record["type"] == "sample")
+    return [header, *lines, end | {"samples": samples, "events": len(lines) - samples}]

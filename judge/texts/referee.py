@@ -187,4 +187,24 @@ TEXTS = {
         "en": "Not sent to the judge: the crossing at board clock {board_ms} ms (sensor {sensor}). Tell the referee if it counts.",
         "zh": "没有发送到评审服务器：主板时钟 {board_ms} 毫秒的通过记录（传感器 {sensor}）。如果它有效，请告诉裁判。",
     },
+    "judge.telemetry.legend": {"en": "The robot's own trace (optional)", "zh": "机器人自己的运行记录（可选）"},
+    "judge.telemetry.help": {
+        "en": "The trace roboarena run recorded on the field laptop (--trace). It adds the robot's path and sensors to the run page; the score still comes from this sheet and the gates. Both clocks start with the run.",
+        "zh": "场边电脑上 roboarena run 录制的运行记录（--trace）。它会把机器人的路线和传感器数据加到运行页面；得分仍然只来自这张记分表和计时门。两者的时间都从运行开始时算起。",
+    },
+    "judge.telemetry.file": {"en": "Trace file", "zh": "运行记录文件"},
+    "judge.telemetry.attach": {"en": "Attach", "zh": "附加"},
+    "judge.telemetry.has": {"en": "Attached: {name}", "zh": "已附加：{name}"},
+    "judge.telemetry.attached": {
+        "en": "The robot's trace is attached to run {run} ({samples} samples): it joins the sheet when the sheet is sent.",
+        "zh": "机器人的运行记录已附加到第 {run} 号运行（{samples} 个采样）：记分表提交时会与之合并。",
+    },
+    "judge.telemetry.not_on_field": {
+        "en": "Run {run} is no longer on the field: a robot's trace joins a sheet before the sheet is sent.",
+        "zh": "第 {run} 号运行已不在场上：机器人的运行记录要在提交记分表之前附加。",
+    },
+    "judge.telemetry.not_this_run": {
+        "en": "{name} is a {source} trace of the challenge {challenge}, but this round is {round_challenge} and needs the robot's own trace (roboarena run --trace on the field laptop).",
+        "zh": "{name} 是挑战 {challenge} 的 {source} 运行记录，但本轮是 {round_challenge}，需要机器人自己的运行记录（场边电脑上的 roboarena run --trace）。",
+    },
 }

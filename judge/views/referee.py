@@ -12,21 +12,16 @@ SQLite and PostgreSQL alike); the other gets 409, and its sheet is kept, not app
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    g,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
+from sqlalchemy import select, update
+
 from roboarena.challenges.scoring import tidy
+from roboarena.errors import RoboarenaError, TraceError
 from roboarena.judge import audit, db
 from roboarena.judge.errors import api_error
 from roboarena.judge.i18n import language, t
@@ -34,21 +29,13 @@ from roboarena.judge.ingest import Refusal, _instance_file, apply_score
 from roboarena.judge.models import GateCrossing, Round, Run, ScoreSheet, Team
 from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
-from roboarena.judge.scoresheet import (
-    Sheet,
-    _epoch_ms,
-    crossing_times,
-    parse_sheet,
-    sheet_buttons,
-    sheet_trace,
-)
+from roboarena.judge.scoresheet import (TELEMETRY_SOURCES, Sheet, _epoch_ms, crossing_times, join_telemetry,
+                                        parse_sheet, sheet_buttons, sheet_trace)
 from roboarena.judge.standings import forget
 from roboarena.judge.views.api import run_json, token_required
 from roboarena.judge.views.auth import login_required
-from sqlalchemy import select, update
-
-from roboarena.errors import RoboarenaError, TraceError
 from roboarena.messages import CATALOG
+from roboarena.sims.trace import read_trace
 
 bp = Blueprint("referee", __name__)
 
@@ -161,13 +148,69 @@ def sheet_page(run_id: int):
         "live_url": url_for("referee.live", run_id=run.id),
         "texts": {text_id.rsplit(".", 1)[1]: CATALOG[text_id][lang] for text_id in templates},
     }
+    telemetry = telemetry_file(run)
     return render_template("referee_sheet.html", run=run, round=round_, buttons=buttons, lang=lang,
+                           telemetry=telemetry.name if telemetry else None,
                            score=tidy(run.score) if run.score is not None else None,
                            page_data=page_data, accepted=_sheet_summary(accepted) if accepted else None,
                            refused=[_sheet_summary(s) for s in sheets if not s.accepted],
                            labels={b.key: b.label[lang] for b in buttons},
                            gate_rule=t("judge.sheet.gate_rule", gate=gates[-1]) if gates
                            else t("judge.sheet.gate_rule_no_gates"))
+
+
+# --- the robot's telemetry trace, joined to the sheet -----------------------------------------------
+
+TELEMETRY_FOLDER = "telemetry"            # under the instance folder: <run id>.jsonl[.gz]
+
+
+def telemetry_file(run: Run) -> Path | None:
+    folder = Path(current_app.instance_path) / TELEMETRY_FOLDER
+    return next((path for path in (folder / f"{run.id}.jsonl.gz", folder / f"{run.id}.jsonl") if path.exists()), None)
+
+
+@bp.post("/runs/<int:run_id>/telemetry")
+@login_required
+def attach_telemetry(run_id: int):
+    """The trace the robot recorded of this run (``roboarena run --trace``), uploaded from
+    the field laptop: checked now, joined to the referee's sheet when it is sent."""
+    run = _run_or_404(run_id)
+    if not may("run.referee", run.round.competition_id):
+        abort(403)
+    back = redirect(url_for("referee.sheet_page", run_id=run_id), 303)
+    upload = request.files.get("trace")
+    if run.status != "on-field":
+        raise Refusal(409, "judge.telemetry.not_on_field", run=run_id)
+    if upload is None or not upload.filename:
+        raise Refusal(400, "judge.error.no_trace")
+    data = upload.read()
+    gzipped = data[:2] == b"\x1f\x8b"
+    folder = Path(current_app.instance_path) / TELEMETRY_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = folder / f".{uuid.uuid4().hex}{'.jsonl.gz' if gzipped else '.jsonl'}"
+    staged.write_bytes(data)
+    try:
+        records = read_trace(staged, validate=True)
+    except RoboarenaError as exc:
+        staged.unlink(missing_ok=True)
+        exc.fields["path"] = Path(upload.filename).name      # the uploader's name, not the server's folders
+        raise Refusal(400, exc.message_id, **exc.fields) from None
+    header = records[0]
+    if header["challenge"]["id"] != run.round.challenge_id or header["source"] not in TELEMETRY_SOURCES:
+        staged.unlink(missing_ok=True)
+        raise Refusal(400, "judge.telemetry.not_this_run", name=Path(upload.filename).name,
+                      challenge=header["challenge"]["id"], source=header["source"],
+                      round_challenge=run.round.challenge_id)
+    earlier = telemetry_file(run)
+    if earlier is not None:
+        earlier.unlink()
+    staged.replace(folder / f"{run.id}{'.jsonl.gz' if gzipped else '.jsonl'}")
+    samples = sum(1 for record in records if record["type"] == "sample")
+    audit.record("run.telemetry", f"run {run.id}", None, {"file": Path(upload.filename).name, "samples": samples},
+                 run.round.competition_id)
+    db.session().commit()
+    flash(t("judge.telemetry.attached", run=run.id, samples=samples))
+    return back
 
 
 # --- the sheet's JSON: live state and submitting ----------------------------------------------------
@@ -252,6 +295,9 @@ def submit_sheet(run_id: int):
     if run.status != "on-field":
         return _conflict(run, sheet, sent)
     records = build_sheet_trace(challenge, round_, run, sheet, g.user.username)
+    telemetry = telemetry_file(run)
+    if telemetry is not None:
+        records = join_telemetry(records, read_trace(telemetry))
     session = db.session()
     before = {"status": run.status, "score": run.score, "version": run.version}
     # The claim: only one sheet moves the run on from the version its tablet loaded. The row

@@ -122,6 +122,8 @@ MATRIX = [
     ("scoresheet page", "page", "GET", "/runs/{f}/sheet", None, {"admin", "referee"}),
     ("api scoresheet state", "api", "GET", "/api/runs/{f}/sheet", None, {"admin", "referee"}),
     ("api send a scoresheet", "api", "POST", "/api/runs/{f}/sheet", lambda w: SHEET, {"admin", "referee"}),
+    ("attach the robot's trace", "page", "POST", "/runs/{f}/telemetry", lambda w: {"trace": garbage_trace()},
+     {"admin", "referee"}),
     ("api gate crossing", "api", "POST", "/api/rounds/{r}/gate", lambda w: {"board_ms": 5, "sensor": 0, "device": "g"},
      {"admin", "referee"}),
     # live: the projector, freeze, reveal

@@ -8,6 +8,7 @@ Expected scores are worked out by hand from the pack's published points (line-fo
 lap 100, a checkpoint 10, off the line -5, a collision -10, a restart -15, and 2 points
 for each second left of the 120 s when the run succeeds)."""
 
+import io
 import json
 import re
 import socket
@@ -426,3 +427,50 @@ def test_roboarena_gate_with_a_server_but_no_round_says_what_to_add(capsys, monk
     monkeypatch.delenv("ROBOARENA_TOKEN", raising=False)
     assert main(["gate", "--port", "loop://", "--server", "http://127.0.0.1:9"]) == 2
     assert "--round" in capsys.readouterr().err
+
+
+def robot_trace(sim_trace, folder: Path, challenge="line-follow", example="line_follower.py") -> Path:
+    """What `roboarena run --trace` records on the field: a hardware trace (here a simulated
+    run's, relabelled), with its own idea of checkpoints that must not score twice."""
+    records = read_trace(sim_trace(challenge=challenge, example=example))
+    records[0] |= {"source": "hardware", "seed": None, "pose_source": "odometry"}
+    path = folder / f"robot-{challenge}.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def test_the_robots_own_trace_joins_the_sheet_without_scoring_twice(app, client, field, sim_trace, tmp_path):
+    run_id = start_run(client, field, field.ants)
+    telemetry = robot_trace(sim_trace, tmp_path)
+    robot_samples = [r for r in read_trace(telemetry) if r["type"] == "sample"]
+    attached = post_form(client, f"/runs/{run_id}/telemetry", {"trace": (open(telemetry, "rb"), "ants.jsonl")},
+                         content_type="multipart/form-data", follow_redirects=True)
+    assert attached.status_code == 200 and "Attached: 1.jsonl" in attached.get_data(as_text=True)
+    answer = send_sheet(client, field.accounts["referee"]["token"], run_id, sheet(GOOD_RUN))
+    assert answer.status_code == 200 and answer.get_json()["score"] == GOOD_SCORE     # the sheet alone scores
+    with app.app_context():
+        records = read_trace(Path(app.instance_path) / db.session().get(Run, run_id).trace_path, validate=True)
+    samples = [r for r in records if r["type"] == "sample"]
+    assert samples == robot_samples                                   # the robot's path and sensors, all of them
+    checkpoints = [r for r in records if r.get("event") == "checkpoint"]
+    assert len(checkpoints) == 8 and all(r["by"] == "referee" for r in checkpoints)
+    assert records[0]["telemetry"]["source"] == "hardware" and records[0]["pose_source"] == "odometry"
+    picture = client.get(f"/runs/{run_id}/trajectory.png")
+    assert picture.status_code == 200 and picture.data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_trace_of_another_challenge_or_a_finished_run_is_not_joined(app, client, field, sim_trace, tmp_path):
+    run_id = start_run(client, field, field.ants)
+    maze = robot_trace(sim_trace, tmp_path, challenge="maze", example="wall_follower.py")
+    refused = post_form(client, f"/runs/{run_id}/telemetry", {"trace": (open(maze, "rb"), "maze.jsonl")},
+                        content_type="multipart/form-data")
+    assert refused.status_code == 400 and "this round is line-follow" in refused.get_data(as_text=True)
+    broken = post_form(client, f"/runs/{run_id}/telemetry", {"trace": (io.BytesIO(b'{"type": "header"}\n'), "x.jsonl")},
+                       content_type="multipart/form-data")
+    assert broken.status_code == 400 and "x.jsonl" in broken.get_data(as_text=True)
+    assert send_sheet(client, field.accounts["referee"]["token"], run_id, sheet(GOOD_RUN)).status_code == 200
+    late = post_form(client, f"/runs/{run_id}/telemetry",
+                     {"trace": (open(robot_trace(sim_trace, tmp_path), "rb"), "ants.jsonl")},
+                     content_type="multipart/form-data")
+    assert late.status_code == 409 and "no longer on the field" in late.get_data(as_text=True)
+    assert not (Path(app.instance_path) / "telemetry" / f"{run_id}.jsonl").exists()
