@@ -4,6 +4,7 @@ stored only as hashes."""
 
 from __future__ import annotations
 
+import gc
 import secrets
 from pathlib import Path
 
@@ -87,6 +88,10 @@ def cmd_serve(args) -> int:
     app = _app(args)
     threads = serve_threads(app)
     evaluate.requeue_pending(app)         # programs a stopped server left waiting are run now
+    # Everything loaded so far lives as long as the server: kept out of the garbage
+    # collector's full passes, which otherwise stall requests now and then.
+    gc.collect()
+    gc.freeze()
     print(render("judge.serve.listening", url=f"http://{args.host}:{args.port}", instance=app.instance_path))
     waitress.serve(app, host=args.host, port=args.port, threads=threads)
     return EXIT_OK

@@ -5,21 +5,26 @@ authenticate with ``Authorization: Bearer TOKEN`` (``roboarena judge token``).""
 from __future__ import annotations
 
 import functools
+import hashlib
+import threading
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
 
 from roboarena.challenges.pack import load_challenge
+from roboarena.challenges.scoring import tidy
 from roboarena.judge import db
 from roboarena.judge.errors import api_error
 from roboarena.judge.ingest import Refusal, ingest_trace, submit_program
 from roboarena.judge.models import Round, Run, Team
 from roboarena.judge.permissions import may
-from roboarena.judge.standings import public_standings
+from roboarena.judge.standings import public_standings, read_mark, still_current
+from roboarena.judge.timezones import utc
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 error = api_error        # the name the other API modules import
+MAX_KEY_LENGTH = 200     # Run.idempotency_key's column
 
 
 def token_required(view):
@@ -36,9 +41,9 @@ def token_required(view):
 
 def run_json(run: Run) -> dict:
     return {"run": run.id, "round": run.round_id, "team": run.team.name, "source": run.source, "status": run.status,
-            "score": run.score, "success": run.success, "time_s": run.time_s, "outcome": run.outcome,
+            "score": tidy(run.score) if run.score is not None else None, "success": run.success, "time_s": run.time_s, "outcome": run.outcome,
             "breakdown": run.breakdown, "explanation": run.explanation, "version": run.version,
-            "created_at": run.created_at.isoformat()}
+            "created_at": utc(run.created_at).isoformat()}
 
 
 @bp.post("/rounds/<int:round_id>/runs")
@@ -56,6 +61,8 @@ def upload_run(round_id: int):
     if not may("run.submit", round_.competition_id, team=team):
         return api_error(403, "judge.error.forbidden", user=g.user.username, team=team.name)
     key = request.headers.get("Idempotency-Key") or None
+    if key is not None and len(key) > MAX_KEY_LENGTH:
+        return api_error(400, "judge.error.key_too_long", limit=MAX_KEY_LENGTH)
     try:
         if "program" in request.files:
             upload = request.files["program"]
@@ -84,11 +91,63 @@ def get_run(run_id: int):
 
 @bp.get("/rounds/<int:round_id>/leaderboard")
 def round_leaderboard(round_id: int):
+    """The round's standings as JSON. The body is made once per version of the standings
+    (the projectors and phones of a whole gym poll it) and sent with its ETag; a client that
+    sends the ETag back in ``If-None-Match`` gets 304 and no body while nothing changed.
+
+    What everyone who is not signed in sees is kept whole and sent again without a database
+    query while ``still_current`` allows. When it is due to be made again, one request makes
+    it while the others get the last one: after an upload to a big round that takes a
+    moment, and the gym's screens need not all wait for it. Signed-in readers (a referee
+    checking an upload) always get it as it is now."""
+    public = g.user is None
+    kept = current_app.extensions.setdefault("roboarena.leaderboard_json.public", {})
+    made = kept.get(round_id) if public else None
+    if made is None or not still_current(made.mark):
+        making = current_app.extensions.setdefault("roboarena.leaderboard_json.making", {})
+        lock = making.setdefault(round_id, threading.Lock()) if made is not None else None
+        if lock is None or lock.acquire(blocking=False):
+            try:
+                made = _leaderboard_json(round_id)
+            finally:
+                if lock is not None:
+                    lock.release()
+            if made is None:
+                return api_error(404, "judge.error.no_round", round_id=round_id)
+            if public:
+                kept[round_id] = made
+    response = current_app.response_class(made.body, mimetype="application/json")
+    response.set_etag(made.etag)
+    # Any cache may keep it but must ask first: the ETag makes asking cheap.
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+class _LeaderboardJson:
+    __slots__ = ("mark", "rows", "head", "body", "etag")
+
+    def __init__(self, mark, rows, head, body, etag):
+        self.mark, self.rows, self.head, self.body, self.etag = mark, rows, head, body, etag
+
+
+def _leaderboard_json(round_id: int) -> _LeaderboardJson | None:
+    """The leaderboard's body as the asker may see it now (None: no such round)."""
+    mark = read_mark()
     round_ = db.session().get(Round, round_id)
     if round_ is None:
-        return api_error(404, "judge.error.no_round", round_id=round_id)
+        return None
     challenge = load_challenge(round_.challenge_id)
     rows, frozen = public_standings(challenge, round_)
-    return jsonify({"round": round_.id, "title": round_.title, "challenge": round_.challenge_id,
-                    "pack_hash": f"sha256:{round_.pack_hash}", "ranking_mode": challenge.ranking_mode,
-                    "tie_break": list(challenge.tie_break), "frozen": frozen, "rows": rows})
+    head = {"round": round_.id, "title": round_.title, "challenge": round_.challenge_id,
+            "pack_hash": f"sha256:{round_.pack_hash}", "ranking_mode": challenge.ranking_mode,
+            "tie_break": list(challenge.tie_break), "frozen": frozen}
+    made = current_app.extensions.setdefault("roboarena.leaderboard_json", {})
+    last = made.get((round_id, frozen))
+    # The cached standings are the same list until they change: its identity is their version.
+    if last is not None and last.rows is rows and last.head == head:
+        body, etag = last.body, last.etag
+    else:
+        body = jsonify(head | {"rows": rows}).get_data()
+        etag = hashlib.sha256(body).hexdigest()[:32]
+    made[(round_id, frozen)] = _LeaderboardJson(mark, rows, head, body, etag)
+    return made[(round_id, frozen)]

@@ -4,7 +4,12 @@ recorded by ``roboarena sim``/``run``, or a program for the server to run."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import secrets
+import threading
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import select
 
 from roboarena.challenges.pack import load_challenge
@@ -13,7 +18,7 @@ from roboarena.judge.i18n import language, t
 from roboarena.judge.ingest import ingest_trace, submit_program
 from roboarena.judge.models import Round, Run, Team
 from roboarena.judge.permissions import may, my_teams
-from roboarena.judge.standings import key_label, public_standings
+from roboarena.judge.standings import key_label, public_standings, read_mark, still_current
 from roboarena.judge.views.auth import login_required
 
 bp = Blueprint("leaderboard", __name__)
@@ -34,19 +39,84 @@ def ranking_summary(challenge, lang: str) -> str:
              order=", ".join(key_label(item, lang) for item in challenge.tie_break))
 
 
+# Pages kept for visitors who are not signed in (the many phones and projectors): only these
+# query strings, so a crawler's made-up ones cannot fill the memory.
+SHARED_PAGE_QUERIES = (b"", b"lang=en", b"lang=zh")
+# Stands in for the session's CSRF token in a kept page until it is sent: a random string
+# that never leaves this process.
+_CSRF_HOLE = b"csrf-" + secrets.token_hex(16).encode()
+
+
 @bp.get("/rounds/<int:round_id>")
 def round_page(round_id: int):
-    round_ = _round(round_id)
+    """The round's page. For a visitor who is not signed in (and has no message waiting) it
+    depends on nothing but the round, the standings, the language and the address: it is
+    rendered once per version of the standings and kept, sent again without a database query
+    while ``still_current`` allows, with only the CSRF token of the visitor's session put in.
+    When it is due to be made again, one request makes it while the others get the last one
+    (see ``api.round_leaderboard``). A template change that shows anything else that varies
+    by request must go into ``kept_for`` in ``_kept_page``."""
     lang = language()
+    if g.user is not None or session.get("_flashes") or request.query_string not in SHARED_PAGE_QUERIES:
+        return render_template("leaderboard.html", **_page_context(round_id, lang))
+    pages = current_app.extensions.setdefault("roboarena.shared_round_pages", {})
+    slot = (round_id, lang, request.full_path)
+    kept = pages.get(slot)
+    if kept is None or not still_current(kept.mark):
+        making = current_app.extensions.setdefault("roboarena.shared_round_pages.making", {})
+        lock = making.setdefault(slot, threading.Lock()) if kept is not None else None
+        if lock is None or lock.acquire(blocking=False):
+            try:
+                mark = read_mark()
+                context = _page_context(round_id, lang)
+                if context["teams"] or context["recent"]:      # someone's own page after all: not kept
+                    return render_template("leaderboard.html", **context)
+                kept = pages[slot] = _kept_page(mark, context, kept)
+            finally:
+                if lock is not None:
+                    lock.release()
+    html = kept.html.replace(_CSRF_HOLE, generate_csrf().encode()) if _CSRF_HOLE in kept.html else kept.html
+    return current_app.response_class(html, mimetype="text/html")
+
+
+def _page_context(round_id: int, lang: str) -> dict:
+    """What the page shows the person asking."""
+    round_ = _round(round_id)
     challenge = load_challenge(round_.challenge_id)
     rows, frozen = public_standings(challenge, round_)
     teams = my_teams(g.user, round_.competition_id) if g.user is not None else []
     mine = {team.id for team in teams}
-    recent = db.session().scalars(select(Run).where(Run.round_id == round_id).order_by(Run.id.desc())
-                                  .limit(RECENT_RUNS)).all()
-    recent = [run for run in recent if run.team_id in mine or may("run.referee", round_.competition_id)]
-    return render_template("leaderboard.html", lang=lang, round=round_, summary=ranking_summary(challenge, lang),
-                           rows=rows, frozen=frozen, teams=teams, recent=recent)
+    sees_every_run = may("run.referee", round_.competition_id)
+    recent = []
+    if mine or sees_every_run:      # else no recent run is theirs to see: none is loaded
+        recent = db.session().scalars(select(Run).where(Run.round_id == round_id).order_by(Run.id.desc())
+                                      .limit(RECENT_RUNS)).all()
+        recent = [run for run in recent if run.team_id in mine or sees_every_run]
+    return {"lang": lang, "round": round_, "challenge": challenge, "summary": ranking_summary(challenge, lang),
+            "rows": rows, "frozen": frozen, "teams": teams, "recent": recent}
+
+
+class _KeptPage:
+    __slots__ = ("mark", "rows", "kept_for", "html")
+
+    def __init__(self, mark, rows, kept_for, html):
+        self.mark, self.rows, self.kept_for, self.html = mark, rows, kept_for, html
+
+
+def _kept_page(mark, context: dict, last: _KeptPage | None) -> _KeptPage:
+    """The page for visitors who are not signed in, as UTF-8 with a hole for the CSRF token
+    (put in and sent as bytes: a page with Chinese in it is slow to encode on every request);
+    the last one's again if nothing it shows has changed."""
+    round_ = context["round"]
+    kept_for = (context["frozen"], context["challenge"].content_hash,
+                tuple(getattr(round_, column.key) for column in Round.__table__.columns))
+    # The cached standings are the same list until they change: its identity is their version.
+    if last is not None and last.rows is context["rows"] and last.kept_for == kept_for:
+        return _KeptPage(mark, last.rows, kept_for, last.html)
+    hole = _CSRF_HOLE.decode()
+    html = render_template("leaderboard.html", **context, csrf_token=lambda: hole,
+                           csrf_meta_tag=lambda: Markup(f'<meta name="csrf-token" content="{hole}">'))
+    return _KeptPage(mark, context["rows"], kept_for, html.encode())
 
 
 @bp.post("/rounds/<int:round_id>/submit")
