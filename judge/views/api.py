@@ -11,12 +11,12 @@ import threading
 from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from roboarena.challenges.pack import load_challenge
 from roboarena.challenges.scoring import tidy
 from roboarena.judge import db
 from roboarena.judge.errors import api_error
 from roboarena.judge.ingest import Refusal, ingest_trace, submit_program
 from roboarena.judge.models import Round, Run, Team
+from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
 from roboarena.judge.standings import public_standings, read_mark, still_current
 from roboarena.judge.timezones import utc
@@ -136,7 +136,7 @@ def _leaderboard_json(round_id: int) -> _LeaderboardJson | None:
     round_ = db.session().get(Round, round_id)
     if round_ is None:
         return None
-    challenge = load_challenge(round_.challenge_id)
+    challenge = pinned_challenge(round_)
     rows, frozen = public_standings(challenge, round_)
     head = {"round": round_.id, "title": round_.title, "challenge": round_.challenge_id,
             "pack_hash": f"sha256:{round_.pack_hash}", "ranking_mode": challenge.ranking_mode,

@@ -12,11 +12,11 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 
-from roboarena.challenges.pack import load_challenge
 from roboarena.judge import db
 from roboarena.judge.i18n import language, t
 from roboarena.judge.ingest import ingest_trace, submit_program
 from roboarena.judge.models import Round, Run, Team
+from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may, my_teams
 from roboarena.judge.standings import key_label, public_standings, read_mark, still_current
 from roboarena.judge.views.auth import login_required
@@ -82,7 +82,7 @@ def round_page(round_id: int):
 def _page_context(round_id: int, lang: str) -> dict:
     """What the page shows the person asking."""
     round_ = _round(round_id)
-    challenge = load_challenge(round_.challenge_id)
+    challenge = pinned_challenge(round_)
     rows, frozen = public_standings(challenge, round_)
     teams = my_teams(g.user, round_.competition_id) if g.user is not None else []
     mine = {team.id for team in teams}
