@@ -132,11 +132,11 @@ def main() -> int:
                 figures.append((f"JSON leaderboard while a run is uploaded every {args.upload_every:g} s", json_path,
                                 live))
         load_after = os.getloadavg()[0]
+        workers, workers_from = waitress_threads(args.threads, instance)
     rows_json = json.loads(board.body)["rows"]
     shared = sum(1 for row in rows_json if row["tie_break"] and row["tie_break"]["tied"])
     separated = sum(1 for row in rows_json if row["tie_break"] and not row["tie_break"]["tied"])
     settings = f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration} --latency"
-    workers, workers_from = waitress_threads(args.threads)
     server_text = (f"`roboarena judge serve`, waitress with {workers} threads" if args.threads is None
                    else f"the judge app in waitress.serve(..., threads={workers})")
     rows = [
@@ -373,20 +373,18 @@ def serving(instance: Path, port: int, threads: int | None, log_path: Path):
             server.wait()
 
 
-def waitress_threads(asked: int | None) -> tuple[int, str]:
+def waitress_threads(asked: int | None, instance: Path) -> tuple[int, str]:
     """The server's waitress worker threads, and where the number comes from."""
-    import inspect
-
-    from waitress.adjustments import Adjustments
-
-    from roboarena.judge.cli_commands import cmd_serve
+    from roboarena.judge import create_app, db
+    from roboarena.judge.cli_commands import serve_threads
 
     if asked is not None:
         return asked, "--threads"
-    found = re.search(r"threads\s*=\s*(\d+)", inspect.getsource(cmd_serve))
-    if found:
-        return int(found.group(1)), "set in cmd_serve"
-    return Adjustments.threads, "waitress's default: cmd_serve sets none"
+    app = create_app({"INSTANCE_PATH": instance})
+    try:
+        return serve_threads(app), "judge serve's SERVE_THREADS"
+    finally:
+        db.dispose(app)
 
 
 def fetch(url: str, headers: dict | None = None):
