@@ -21,6 +21,7 @@ from roboarena.judge.ingest import Refusal
 from roboarena.judge.models import Appeal, AuditEntry, Competition, Round, Run
 from roboarena.judge.permissions import may
 from roboarena.judge.standings import forget
+from roboarena.judge.timezones import utc
 from roboarena.judge.views.api import token_required
 from roboarena.judge.views.auth import login_required
 
@@ -36,9 +37,9 @@ MAX_ID = 2**31 - 1           # ids are 32-bit integer columns on PostgreSQL
 def appeal_json(appeal: Appeal) -> dict:
     return {"appeal": appeal.id, "run": appeal.run_id, "round": appeal.run.round_id, "team": appeal.run.team.name,
             "status": appeal.status, "reason": appeal.reason, "filed_by": appeal.filed_by.username,
-            "created_at": appeal.created_at.isoformat(), "resolution": appeal.resolution,
+            "created_at": utc(appeal.created_at).isoformat(), "resolution": appeal.resolution,
             "resolved_by": appeal.resolved_by.username if appeal.resolved_by else None,
-            "resolved_at": appeal.resolved_at.isoformat() if appeal.resolved_at else None,
+            "resolved_at": utc(appeal.resolved_at).isoformat() if appeal.resolved_at else None,
             "audit_id": appeal.audit_id}
 
 

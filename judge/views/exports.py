@@ -23,9 +23,10 @@ from roboarena.judge.errors import api_error
 from roboarena.judge.i18n import language, t
 from roboarena.judge.ingest import Refusal
 from roboarena.judge.models import Competition, Round
+from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
 from roboarena.judge.standings import standings
-from roboarena.judge.packs import pinned_challenge
+from roboarena.judge.timezones import utc
 from roboarena.messages import render
 
 bp = Blueprint("exports", __name__)
@@ -133,7 +134,7 @@ def results_json(competition: Competition):
     rounds = [{"round": round_.id, "title": round_.title, "challenge": round_.challenge_id,
                "pack_hash": f"sha256:{round_.pack_hash}", "ranking_mode": challenge.ranking_mode,
                "tie_break": list(challenge.tie_break),
-               "frozen_at": round_.frozen_at.isoformat() if round_.frozen_at else None, "rows": rows}
+               "frozen_at": utc(round_.frozen_at).isoformat() if round_.frozen_at else None, "rows": rows}
               for round_, challenge, rows in round_results(chosen_rounds(competition))]
     response = jsonify({"competition": {"id": competition.id, "name": competition.name}, "rounds": rounds})
     response.headers["Cache-Control"] = "no-store"

@@ -58,6 +58,7 @@ from roboarena.judge.models import Round, Run
 from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
 from roboarena.judge.standings import round_standings
+from roboarena.judge.timezones import utc
 from roboarena.judge.views.auth import login_required
 from roboarena.judge.views.leaderboard import ranking_summary
 from sqlalchemy import func, select
@@ -139,7 +140,7 @@ def projector_state(round_: Round, challenge: Challenge, view: str = "public") -
     return {"round": round_.id, "title": round_.title, "challenge": challenge.id,
             "challenge_title": dict(challenge.title), "view": view,
             "frozen": frozen_at is not None and view == "public",
-            "frozen_at": frozen_at.isoformat() if frozen_at is not None else None,
+            "frozen_at": utc(frozen_at).isoformat() if frozen_at is not None else None,
             "reveal": reveal, "notice": notice, "rows": rows}
 
 
@@ -336,7 +337,7 @@ def _refuse(status: int, message_id: str, **fields):
 
 def _snapshot(round_: Round) -> dict:
     frozen_at = _aware(round_.frozen_at)
-    return {"frozen_at": frozen_at.isoformat() if frozen_at else None, "reveal_step": round_.reveal_step}
+    return {"frozen_at": utc(frozen_at).isoformat() if frozen_at else None, "reveal_step": round_.reveal_step}
 
 
 def _answer(round_: Round, message_id: str, status: int = 200, **fields):

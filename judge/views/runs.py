@@ -26,8 +26,8 @@ from roboarena.judge import db
 from roboarena.judge.i18n import language, t
 from roboarena.judge.ingest import Refusal
 from roboarena.judge.models import Run
-from roboarena.judge.permissions import may, my_teams
 from roboarena.judge.packs import pinned_challenge
+from roboarena.judge.permissions import may, my_teams
 from roboarena.messages import CATALOG, render
 
 bp = Blueprint("runs", __name__)
