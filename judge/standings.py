@@ -10,6 +10,7 @@ import time
 from roboarena.challenges.pack import Challenge
 from roboarena.challenges.scoring import Score, tidy, ranking_score, sort_key
 from roboarena.judge.models import Round, Run
+from roboarena.judge.timezones import utc
 from roboarena.messages import LANGUAGES, render
 
 
@@ -31,7 +32,7 @@ def standings(challenge: Challenge, round_: Round, until=None) -> list[dict]:
     """The round's standings over its counted runs (those made up to ``until``, if given)."""
     by_team: dict[int, list[Run]] = {}
     for run in round_.runs:
-        if run.counted and (until is None or _aware(run.created_at) <= _aware(until)):
+        if run.counted and (until is None or utc(run.created_at) <= utc(until)):
             by_team.setdefault(run.team_id, []).append(run)
     entries = []
     for runs in by_team.values():
@@ -233,10 +234,3 @@ def forget(round_id: int):
     cache = current_app.extensions.get("roboarena.standings", {})
     for frozen in (False, True):
         cache.pop((round_id, frozen), None)
-
-
-def _aware(moment):
-    """SQLite hands datetimes back without their zone: they were stored in UTC."""
-    from datetime import timezone
-
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment

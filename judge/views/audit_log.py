@@ -15,6 +15,7 @@ from roboarena.judge.errors import api_error
 from roboarena.judge.ingest import Refusal
 from roboarena.judge.models import AuditEntry, Competition, User
 from roboarena.judge.permissions import may
+from roboarena.judge.timezones import utc
 from roboarena.judge.views.api import token_required
 from roboarena.judge.views.auth import login_required
 
@@ -57,7 +58,7 @@ def compact(value) -> str:
 
 
 def entry_json(entry: AuditEntry) -> dict:
-    return {"id": entry.id, "at": _aware(entry.at).isoformat(), "user": entry.user.username if entry.user else None,
+    return {"id": entry.id, "at": utc(entry.at).isoformat(), "user": entry.user.username if entry.user else None,
             "action": entry.action, "target": entry.target, "before": entry.before, "after": entry.after,
             "diff": json_diff(entry.before, entry.after) if entry.before is not None and entry.after is not None else None}
 
@@ -132,8 +133,3 @@ def api(competition_id: int):
     entries, next_before = filtered_entries(competition_id)
     return jsonify({"competition": competition_id, "entries": [entry_json(entry) for entry in entries],
                     "next_before": next_before})
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands datetimes back without their zone: they were stored in UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
