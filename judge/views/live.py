@@ -57,6 +57,7 @@ from roboarena.judge.i18n import both, language, t
 from roboarena.judge.models import Round, Run
 from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
+from roboarena.judge import standings as standings_cache
 from roboarena.judge.standings import round_standings
 from roboarena.judge.timezones import utc
 from roboarena.judge.views.auth import login_required
@@ -286,6 +287,7 @@ def _stream(round_id: int, challenge: Challenge, view: str, signature, state: di
             return
         started = time.monotonic()
         next_heartbeat = started + settings.heartbeat_s
+        recheck_until = 0.0
         while True:
             left = started + settings.duration_s - time.monotonic()
             if left <= 0:
@@ -298,6 +300,10 @@ def _stream(round_id: int, challenge: Challenge, view: str, signature, state: di
                     return
                 if current != signature:
                     signature = current
+                    # The standings a change in another process brings may be up to
+                    # STANDINGS_RECHECK_S late in this one's cache: look again until then.
+                    recheck_until = time.monotonic() + standings_cache.STANDINGS_RECHECK_S + settings.poll_s
+                if time.monotonic() <= recheck_until:
                     fresh = projector_state(db.session().get(Round, round_id), challenge, view)
                     if state_id(fresh) != sent:     # a run the public may not see yet changes nothing here
                         sent, event = state_id(fresh), sse_event(fresh)

@@ -9,15 +9,17 @@ LIVE_* settings, so nothing waits on a clock and nothing asserts one."""
 import http.client
 import json
 import threading
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
 import waitress
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from roboarena.challenges.pack import load_challenge
 from roboarena.judge import db
-from roboarena.judge.models import AuditEntry, Competition, Round, Team
+from roboarena.judge.db import make_engine
+from roboarena.judge.models import AuditEntry, Competition, Round, Run, Team
 from roboarena.judge.views.live import projector_state, revealing_rows
 
 from judge_helpers import SLOWER, login_as, make_account, post_form
@@ -45,7 +47,8 @@ def arena(app):
         teams = [Team(competition=competition, name=name, school="No. 1 Primary") for name in ("Ants", "Bees", "Cats", "Dogs")]
         session.add_all([round_, *teams])
         session.commit()
-        ids = SimpleNamespace(round_id=round_.id, competition_id=competition.id, ants=teams[0].id)
+        ids = SimpleNamespace(round_id=round_.id, competition_id=competition.id, ants=teams[0].id,
+                              team_ids={team.name: team.id for team in teams})
     accounts = {role: make_account(app, role, role, ids.competition_id, team_id=ids.ants if role in ("team", "coach") else None)
                 for role in ("admin", "coach", "referee", "team", "viewer")}
     return SimpleNamespace(**vars(ids), accounts=accounts)
@@ -141,6 +144,26 @@ def test_the_first_event_carries_the_standings_and_a_new_run_brings_the_new_orde
     assert second is not None, "the stream ended without sending the new standings"
     assert teams(second["state"]) == ["Bees", "Ants"] and second["id"] != first["id"]
     assert [row["rank"] for row in second["state"]["rows"]] == [1, 2]
+
+
+def test_a_run_written_by_another_process_reaches_an_open_stream(app, arena, client, traces, monkeypatch):
+    """A second judge process on the same database: its write is seen by the stream's poll,
+    while this process's cached standings lag up to STANDINGS_RECHECK_S behind it."""
+    from roboarena.judge import standings
+
+    monkeypatch.setattr(standings, "STANDINGS_RECHECK_S", 0.3)
+    upload(client, arena, traces["slow"], "Ants")
+    stream = open_stream(client, arena)
+    assert teams(stream.next_event()["state"]) == ["Ants"]
+    other = make_engine(app.config["DATABASE_URL"])             # its own engine: not this process's sessions
+    with other.begin() as connection:
+        connection.execute(insert(Run).values(
+            round_id=arena.round_id, team_id=arena.team_ids["Bees"], source="sim", status="scored", score=900,
+            success=True, time_s=30.0, outcome="finished", counts={}, version=1, created_at=datetime.now(timezone.utc)))
+    other.dispose()
+    second = stream.next_event()
+    stream.close()
+    assert second is not None and teams(second["state"]) == ["Bees", "Ants"]
 
 
 def test_a_stream_ends_by_itself_with_heartbeats_and_a_retry_hint(app, arena, client, traces):
