@@ -122,10 +122,12 @@ def main() -> int:
                 wrk(args, base + path, duration=WARM_UP)
             figures = [("JSON leaderboard", json_path, wrk(args, base + json_path)),
                        ("JSON leaderboard, If-None-Match (304)", json_path,
-                        wrk(args, base + json_path, {"If-None-Match": board.headers["ETag"]})),
-                       ("leaderboard page, returning visitor (session cookie)", page_path,
-                        wrk(args, base + page_path, {"Cookie": cookie} if cookie else None)),
-                       ("leaderboard page, first visits (no cookie)", page_path, wrk(args, base + page_path))]
+                        wrk(args, base + json_path, {"If-None-Match": board.headers["ETag"]}))]
+            if cookie:       # the page made a session: a returning visitor sends it back
+                figures.append(("leaderboard page, returning visitor (session cookie)", page_path,
+                                wrk(args, base + page_path, {"Cookie": cookie})))
+            figures.append(("leaderboard page, a visitor (no session is made)" if not cookie
+                            else "leaderboard page, first visits (no cookie)", page_path, wrk(args, base + page_path)))
             if trace is not None:
                 with uploading(base, round_id, token, trace, args.teams, args.upload_every) as uploads:
                     live = wrk(args, base + json_path)

@@ -4,12 +4,9 @@ recorded by ``roboarena sim``/``run``, or a program for the server to run."""
 
 from __future__ import annotations
 
-import secrets
 import threading
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from sqlalchemy import select
 
 from roboarena.judge import db
@@ -42,9 +39,6 @@ def ranking_summary(challenge, lang: str) -> str:
 # Pages kept for visitors who are not signed in (the many phones and projectors): only these
 # query strings, so a crawler's made-up ones cannot fill the memory.
 SHARED_PAGE_QUERIES = (b"", b"lang=en", b"lang=zh")
-# Stands in for the session's CSRF token in a kept page until it is sent: a random string
-# that never leaves this process.
-_CSRF_HOLE = b"csrf-" + secrets.token_hex(16).encode()
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -52,7 +46,7 @@ def round_page(round_id: int):
     """The round's page. For a visitor who is not signed in (and has no message waiting) it
     depends on nothing but the round, the standings, the language and the address: it is
     rendered once per version of the standings and kept, sent again without a database query
-    while ``still_current`` allows, with only the CSRF token of the visitor's session put in.
+    while ``still_current`` allows; it carries no CSRF token, so it makes no session.
     When it is due to be made again, one request makes it while the others get the last one
     (see ``api.round_leaderboard``). A template change that shows anything else that varies
     by request must go into ``kept_for`` in ``_kept_page``."""
@@ -75,8 +69,7 @@ def round_page(round_id: int):
             finally:
                 if lock is not None:
                     lock.release()
-    html = kept.html.replace(_CSRF_HOLE, generate_csrf().encode()) if _CSRF_HOLE in kept.html else kept.html
-    return current_app.response_class(html, mimetype="text/html")
+    return current_app.response_class(kept.html, mimetype="text/html")
 
 
 def _page_context(round_id: int, lang: str) -> dict:
@@ -104,18 +97,16 @@ class _KeptPage:
 
 
 def _kept_page(mark, context: dict, last: _KeptPage | None) -> _KeptPage:
-    """The page for visitors who are not signed in, as UTF-8 with a hole for the CSRF token
-    (put in and sent as bytes: a page with Chinese in it is slow to encode on every request);
-    the last one's again if nothing it shows has changed."""
+    """The page for visitors who are not signed in, as UTF-8 (sent as bytes: a page with
+    Chinese in it is slow to encode on every request); the last one's again if nothing it
+    shows has changed."""
     round_ = context["round"]
     kept_for = (context["frozen"], context["challenge"].content_hash,
                 tuple(getattr(round_, column.key) for column in Round.__table__.columns))
     # The cached standings are the same list until they change: its identity is their version.
     if last is not None and last.rows is context["rows"] and last.kept_for == kept_for:
         return _KeptPage(mark, last.rows, kept_for, last.html)
-    hole = _CSRF_HOLE.decode()
-    html = render_template("leaderboard.html", **context, csrf_token=lambda: hole,
-                           csrf_meta_tag=lambda: Markup(f'<meta name="csrf-token" content="{hole}">'))
+    html = render_template("leaderboard.html", **context)
     return _KeptPage(mark, context["rows"], kept_for, html.encode())
 
 

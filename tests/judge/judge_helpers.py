@@ -48,10 +48,13 @@ def login_as(client, account: dict | None):
             session["user_id"] = account["id"]
 
 
-def csrf_token(client, path: str = "/") -> str:
-    """The CSRF token of the client's session, as a page gives it to its forms."""
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token of the client's session, as a page gives it to its forms (the sign-in
+    page has a form for everyone; a signed-in page also has it in its head, for scripts)."""
     page = client.get(path).get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    found = (re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+             or re.search(r'name="csrf_token" value="([^"]+)"', page))
+    return found.group(1)
 
 
 def post_form(client, path: str, data: dict | None = None, **kwargs):
