@@ -29,19 +29,10 @@ from roboarena.sims.runner import run_challenge
 from roboarena.sims.trace import write_trace
 
 from judge_load import database  # noqa: E402  (this folder: the scripts run as files)
-from tables import print_table  # noqa: E402
+from tables import best_of, print_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHED_READS = 200
-
-
-def best_of(repeats: int, work) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main():

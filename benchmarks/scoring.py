@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
 from roboarena.challenges.pack import load_challenge
@@ -25,7 +24,7 @@ from roboarena.challenges.results import score_simulation, score_trace
 from roboarena.sims.runner import prepare, run_program
 from roboarena.sims.trace import write_trace
 
-from tables import print_table  # noqa: E402  (this folder: the scripts run as files)
+from tables import best_of, print_table  # noqa: E402  (this folder: the scripts run as files)
 
 WANDERER = """
 from roboarena import Robot
@@ -40,15 +39,6 @@ while robot.running:
     robot.drive(250, robot.distance() / 40 - 20)
     robot.wait(10)
 """
-
-
-def best_of(repeats: int, work) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main():

@@ -1,4 +1,7 @@
-"""Printing a benchmark's figures as a Markdown table (shared by the benchmark scripts)."""
+"""What the benchmark scripts share: timing a piece of work, and printing the figures as a
+Markdown table."""
+
+import time
 
 
 def print_table(rows: list[tuple[str, str, str]]):
@@ -8,3 +11,13 @@ def print_table(rows: list[tuple[str, str, str]]):
     print(f"|{'-' * (width + 2)}|-------|------|")
     for name, value, note in rows:
         print(f"| {name.ljust(width)} | {value} | {note} |")
+
+
+def best_of(repeats: int, work) -> float:
+    """The shortest of ``repeats`` timings of ``work()``, in seconds: the least disturbed."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)

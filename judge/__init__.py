@@ -68,7 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 class BoundedInt(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        from roboarena.judge.models import MAX_INT
+
+        kwargs.setdefault("max", MAX_INT)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -22,6 +22,9 @@ MEMBER_ROLES = ("coach", "referee", "team")
 # What a run is doing: scored and counted; waiting for the server to run its program;
 # on the field with a referee (a scoresheet not yet in); void (an appeal or an admin struck it);
 # failed (its program could not be run: the reason is in ``outcome``).
+# The largest id, version or count a column holds: integer columns are 32-bit on PostgreSQL,
+# so a larger number from a request is no such thing, never a database error.
+MAX_INT = 2**31 - 1
 RUN_STATES = ("scored", "pending", "on-field", "void", "failed")
 
 

@@ -17,14 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from roboarena.judge import MAX_UPLOAD_MB
-from roboarena.judge.models import RUN_STATES
+from roboarena.judge.models import MAX_INT, RUN_STATES
 
 from roboarena.messages import LANGUAGES
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1"
 BEARER = "bearerToken"                 # the security scheme's name in the document
-MAX_DATABASE_ID = 2**31 - 1            # ids are 32-bit integer columns on PostgreSQL
 # Times the API does not yet give with their zone: only their ISO 8601 form is promised.
 ISO_8601 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
 
@@ -111,7 +110,7 @@ def refused(description: Both, *message_ids: str, headers: dict | None = None) -
 
 def id_in_path(name: str, description: Both) -> dict:
     return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DATABASE_ID}, "example": 1}
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_INT}, "example": 1}
 
 
 def operation(operation_id: str, summary: Both, description: Both, responses: dict, *, tags: list[str],
@@ -654,7 +653,7 @@ def _sheet():
               ["event", "t_ms"])
     sheet = obj(
         {"base_version": field("integer", Both("The run's `version` the tablet loaded.", "平板加载时运行的 `version`。"),
-                               minimum=1, maximum=MAX_DATABASE_ID),
+                               minimum=1, maximum=MAX_INT),
          "elapsed_ms": field("integer", Both("The run's length on the tablet's timer, ms.", "平板计时器上的运行时长，毫秒。"),
                              minimum=0, maximum=3_600_000),
          "started_at_ms": field("integer", Both("When the timer started, on the server's clock (see `server_ms`).",
@@ -709,9 +708,9 @@ def _sheet():
 @path("/api/rounds/{round_id}/gate")
 def _gate():
     crossing = obj({"board_ms": field("integer", Both("The gate board's clock, ms.", "计时门主板的时钟，毫秒。"),
-                                      minimum=0, maximum=MAX_DATABASE_ID),
+                                      minimum=0, maximum=MAX_INT),
                     "sensor": field("integer", Both("Which sensor (default 0).", "哪个传感器（默认 0）。"),
-                                    minimum=0, maximum=MAX_DATABASE_ID),
+                                    minimum=0, maximum=MAX_INT),
                     "device": field("string", Both("The gate's name.", "计时门的名称。"), maxLength=100)},
                    ["board_ms"])
     return {"post": operation(

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 import roboarena.judge.texts  # noqa: F401 - the labels below read the catalog outside a request too
 from roboarena.challenges.pack import Challenge, EventMatch
 from roboarena.judge.ingest import Refusal
-from roboarena.judge.models import GateCrossing, Round, Run
+from roboarena.judge.models import MAX_INT, GateCrossing, Round, Run
 from roboarena.sims.spec import load_spec
 
 from roboarena import __version__
@@ -110,7 +110,7 @@ def parse_sheet(body, buttons: list[Button], time_limit_ms: float) -> Sheet:
     """The sheet in a request's JSON, or a Refusal saying what is wrong with it."""
     if not isinstance(body, dict):
         raise Refusal(400, "judge.referee.not_json")
-    base_version = _whole(body, "base_version", 1, 2**31 - 1)
+    base_version = _whole(body, "base_version", 1, MAX_INT)
     elapsed_ms = _whole(body, "elapsed_ms", 0, MAX_RUN_MS)
     started_at_ms = _whole(body, "started_at_ms", 0, 2**53, required=False)
     raw_taps = body.get("taps", [])

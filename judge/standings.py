@@ -116,6 +116,34 @@ def still_current(mark: tuple[int, float]) -> bool:
     return commits == _commit_counter.count and time.monotonic() - taken_at < STANDINGS_RECHECK_S
 
 
+def kept_for_visitors(store: str, slot, make):
+    """What visitors who are not signed in are served (a leaderboard's JSON, its page), kept
+    in the app under ``store`` by ``slot``. ``make()`` makes it again (an object with the
+    ``mark`` taken before its reads, or None for nothing to keep) when it is missing or no
+    longer ``still_current``; while one request makes it again, the others get the last one at
+    once: after an upload to a big round that takes a moment, and a gym's screens need not all
+    wait for it."""
+    from flask import current_app
+
+    kept = current_app.extensions.setdefault(store, {})
+    last = kept.get(slot)
+    if last is not None and still_current(last.mark):
+        return last
+    if last is None:
+        made = make()
+    else:
+        lock = current_app.extensions.setdefault(store + ".making", {}).setdefault(slot, threading.Lock())
+        if not lock.acquire(blocking=False):
+            return last
+        try:
+            made = make()
+        finally:
+            lock.release()
+    if made is not None:
+        kept[slot] = made
+    return made
+
+
 class _CachedStandings:
     __slots__ = ("rows", "summary", "pack_hash", "until", "mark")
 

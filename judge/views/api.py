@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
 
 from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from roboarena.judge.ingest import Refusal, ingest_trace, submit_program
 from roboarena.judge.models import Round, Run, Team
 from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
-from roboarena.judge.standings import public_standings, read_mark, still_current
+from roboarena.judge.standings import kept_for_visitors, public_standings, read_mark
 from roboarena.judge.timezones import utc
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -96,26 +95,14 @@ def round_leaderboard(round_id: int):
     sends the ETag back in ``If-None-Match`` gets 304 and no body while nothing changed.
 
     What everyone who is not signed in sees is kept whole and sent again without a database
-    query while ``still_current`` allows. When it is due to be made again, one request makes
-    it while the others get the last one: after an upload to a big round that takes a
-    moment, and the gym's screens need not all wait for it. Signed-in readers (a referee
+    query while it is current (``standings.kept_for_visitors``). Signed-in readers (a referee
     checking an upload) always get it as it is now."""
-    public = g.user is None
-    kept = current_app.extensions.setdefault("roboarena.leaderboard_json.public", {})
-    made = kept.get(round_id) if public else None
-    if made is None or not still_current(made.mark):
-        making = current_app.extensions.setdefault("roboarena.leaderboard_json.making", {})
-        lock = making.setdefault(round_id, threading.Lock()) if made is not None else None
-        if lock is None or lock.acquire(blocking=False):
-            try:
-                made = _leaderboard_json(round_id)
-            finally:
-                if lock is not None:
-                    lock.release()
-            if made is None:
-                return api_error(404, "judge.error.no_round", round_id=round_id)
-            if public:
-                kept[round_id] = made
+    if g.user is None:
+        made = kept_for_visitors("roboarena.leaderboard_json.public", round_id, lambda: _leaderboard_json(round_id))
+    else:
+        made = _leaderboard_json(round_id)
+    if made is None:
+        return api_error(404, "judge.error.no_round", round_id=round_id)
     response = current_app.response_class(made.body, mimetype="application/json")
     response.set_etag(made.etag)
     # Any cache may keep it but must ask first: the ETag makes asking cheap.

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from roboarena.judge import audit, db
 from roboarena.judge.i18n import language, t
 from roboarena.judge.ingest import Refusal
-from roboarena.judge.models import Appeal, AuditEntry, Competition, Round, Run
+from roboarena.judge.models import MAX_INT, Appeal, AuditEntry, Competition, Round, Run
 from roboarena.judge.permissions import may
 from roboarena.judge.standings import forget
 from roboarena.judge.timezones import utc
@@ -31,7 +31,6 @@ MAX_TEXT = 2000              # a reason or a resolution: a paragraph, not an ess
 DECISIONS = {"uphold": "upheld", "reject": "rejected"}
 ACTIONS = ("none", "void", "rescore")
 RECENT_RESOLVED = 50
-MAX_ID = 2**31 - 1           # ids are 32-bit integer columns on PostgreSQL
 
 
 def appeal_json(appeal: Appeal) -> dict:
@@ -126,7 +125,7 @@ def resolve_appeal(appeal: Appeal, decision, resolution, action, rescore_entry_i
         except (TypeError, ValueError):
             entry_id = None
         # Beyond the id column's range PostgreSQL would fail the query: no such entry either.
-        done = session.get(AuditEntry, entry_id) if entry_id is not None and 0 < entry_id <= MAX_ID else None
+        done = session.get(AuditEntry, entry_id) if entry_id is not None and 0 < entry_id <= MAX_INT else None
         if done is None or done.action != "round.rescore" or done.target != f"round {run.round_id}":
             raise Refusal(400, "judge.appeal.no_rescore", entry=str(rescore_entry_id or "")[:40], round_id=run.round_id)
     appeal.status, appeal.resolution = DECISIONS[decision], resolution

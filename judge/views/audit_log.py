@@ -13,7 +13,7 @@ from sqlalchemy import select
 from roboarena.judge import db
 from roboarena.judge.errors import api_error
 from roboarena.judge.ingest import Refusal
-from roboarena.judge.models import AuditEntry, Competition, User
+from roboarena.judge.models import MAX_INT, AuditEntry, Competition, User
 from roboarena.judge.permissions import may
 from roboarena.judge.timezones import utc
 from roboarena.judge.views.api import token_required
@@ -89,7 +89,7 @@ def filtered_entries(competition_id: int) -> tuple[list[AuditEntry], int | None]
     if until is not None:
         query = query.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), timezone.utc))
     older_than = request.args.get("before", type=int)
-    if older_than is not None and 0 < older_than < 2**31:      # ids are 32-bit on PostgreSQL
+    if older_than is not None and 0 < older_than <= MAX_INT:
         query = query.where(AuditEntry.id < older_than)
     rows = list(db.session().scalars(query.order_by(AuditEntry.id.desc()).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], (rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None)

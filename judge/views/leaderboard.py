@@ -4,7 +4,6 @@ recorded by ``roboarena sim``/``run``, or a program for the server to run."""
 
 from __future__ import annotations
 
-import threading
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from roboarena.judge.ingest import ingest_trace, submit_program
 from roboarena.judge.models import Round, Run, Team
 from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may, my_teams
-from roboarena.judge.standings import key_label, public_standings, read_mark, still_current
+from roboarena.judge.standings import kept_for_visitors, key_label, public_standings, read_mark
 from roboarena.judge.views.auth import login_required
 
 bp = Blueprint("leaderboard", __name__)
@@ -46,29 +45,20 @@ def round_page(round_id: int):
     """The round's page. For a visitor who is not signed in (and has no message waiting) it
     depends on nothing but the round, the standings, the language and the address: it is
     rendered once per version of the standings and kept, sent again without a database query
-    while ``still_current`` allows; it carries no CSRF token, so it makes no session.
-    When it is due to be made again, one request makes it while the others get the last one
-    (see ``api.round_leaderboard``). A template change that shows anything else that varies
-    by request must go into ``kept_for`` in ``_kept_page``."""
+    while it is current (``standings.kept_for_visitors``); it carries no CSRF token, so it
+    makes no session. A template change that shows anything else that varies by request must
+    go into ``kept_for`` in ``_kept_page``."""
     lang = language()
     if g.user is not None or session.get("_flashes") or request.query_string not in SHARED_PAGE_QUERIES:
         return render_template("leaderboard.html", **_page_context(round_id, lang))
-    pages = current_app.extensions.setdefault("roboarena.shared_round_pages", {})
     slot = (round_id, lang, request.full_path)
-    kept = pages.get(slot)
-    if kept is None or not still_current(kept.mark):
-        making = current_app.extensions.setdefault("roboarena.shared_round_pages.making", {})
-        lock = making.setdefault(slot, threading.Lock()) if kept is not None else None
-        if lock is None or lock.acquire(blocking=False):
-            try:
-                mark = read_mark()
-                context = _page_context(round_id, lang)
-                if context["teams"] or context["recent"]:      # someone's own page after all: not kept
-                    return render_template("leaderboard.html", **context)
-                kept = pages[slot] = _kept_page(mark, context, kept)
-            finally:
-                if lock is not None:
-                    lock.release()
+    pages = current_app.extensions.setdefault("roboarena.shared_round_pages", {})
+
+    def make() -> _KeptPage:
+        mark = read_mark()
+        return _kept_page(mark, _page_context(round_id, lang), pages.get(slot))
+
+    kept = kept_for_visitors("roboarena.shared_round_pages", slot, make)
     return current_app.response_class(kept.html, mimetype="text/html")
 
 

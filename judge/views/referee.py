@@ -26,7 +26,7 @@ from roboarena.judge import audit, db
 from roboarena.judge.errors import api_error
 from roboarena.judge.i18n import language, t
 from roboarena.judge.ingest import Refusal, _instance_file, apply_score
-from roboarena.judge.models import GateCrossing, Round, Run, ScoreSheet, Team
+from roboarena.judge.models import MAX_INT, GateCrossing, Round, Run, ScoreSheet, Team
 from roboarena.judge.packs import pinned_challenge
 from roboarena.judge.permissions import may
 from roboarena.judge.scoresheet import (TELEMETRY_SOURCES, Sheet, _epoch_ms, crossing_times, join_telemetry,
@@ -342,7 +342,7 @@ def _crossing(index: int, item) -> tuple[int, int, str]:
     for field, value in (("board_ms", board_ms), ("sensor", sensor)):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT:
             raise Refusal(400, "judge.gate.bad_crossing", index=index, field=field, value=value)
     if not isinstance(device, str) or len(device) > 100:
         raise Refusal(400, "judge.gate.bad_crossing", index=index, field="device", value=device)
